@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run against each package's TypeScript sources (the "@replykit/source" export
+// condition), so the suite never depends on a stale dist/.
+export default defineConfig({
+  resolve: { conditions: ["@replykit/source"] },
+  ssr: { resolve: { conditions: ["@replykit/source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 20_000,
+  },
+});
