@@ -1,0 +1,49 @@
+import { Duration, Effect, Schedule } from "effect";
+import type { ProviderError } from "./errors.js";
+
+/** How hard the use case tries to hand a message to the provider. */
+export interface DeliveryPolicy {
+  /** Time allowed for one attempt before it is abandoned as unavailable. Default 10 000. */
+  readonly attemptTimeoutMs: number;
+  /** Retries after the first attempt, for failures the adapter marks retryable. Default 2. */
+  readonly maxRetries: number;
+  /** Wait before the first retry; it doubles each retry, with jitter. Default 250. */
+  readonly initialBackoffMs: number;
+  /**
+   * Longest single wait, a provider's `Retry-After` included. A provider asking for a longer
+   * wait ends the retries, and its `retryAfterMs` reaches the caller. Default 5 000.
+   */
+  readonly maxBackoffMs: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
+  attemptTimeoutMs: 10_000,
+  maxRetries: 2,
+  initialBackoffMs: 250,
+  maxBackoffMs: 5_000,
+});
+
+const isRetryable = (policy: DeliveryPolicy) => (error: ProviderError) =>
+  error._tag === "ProviderUnavailable" &&
+  error.retryable &&
+  (error.retryAfterMs ?? 0) <= policy.maxBackoffMs;
+
+const retryAfterOf = (error: ProviderError): number =>
+  error._tag === "ProviderUnavailable" ? (error.retryAfterMs ?? 0) : 0;
+
+/**
+ * Exponential backoff with jitter that waits at least as long as the provider's
+ * `Retry-After`, retrying only what the adapter called retryable.
+ */
+export function retryPolicy(policy: DeliveryPolicy) {
+  const backoff = Schedule.exponential(Duration.millis(policy.initialBackoffMs), 2).pipe(
+    Schedule.jittered,
+    Schedule.setInputType<ProviderError>(),
+    Schedule.modifyDelay(({ duration, input }) =>
+      Effect.succeed(
+        Math.min(Math.max(Duration.toMillis(duration), retryAfterOf(input)), policy.maxBackoffMs),
+      ),
+    ),
+  );
+  return { schedule: backoff, times: policy.maxRetries, while: isRetryable(policy) } as const;
+}

@@ -1,0 +1,55 @@
+export {
+  type ButtonMessage,
+  type ButtonMessageInput,
+  type ButtonMessageResult,
+  type CreateButtonMessageOptions,
+  createButtonMessage,
+  type ReplyButton,
+  type ReplyButtons,
+} from "./button-message.js";
+export { type ChannelCapabilities, checkCapabilities } from "./capabilities.js";
+export { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.js";
+export {
+  AgentNotFound,
+  ChannelNotConfigured,
+  ConversationNotFound,
+  Forbidden,
+  IdempotencyConflict,
+  InvalidMessage,
+  isProviderError,
+  type ProviderCode,
+  type ProviderError,
+  ProviderRejected,
+  ProviderUnavailable,
+  type SendButtonsError,
+  Unauthorized,
+} from "./errors.js";
+export {
+  type Issue,
+  type IssueCode,
+  type IssuePath,
+  TOO_MANY_BUTTONS_PROVIDER_CODE,
+} from "./issue.js";
+export { MAX_BUTTONS, type TextLimits, WHATSAPP_CLOUD_LIMITS } from "./limits.js";
+export type { Agent, AgentDirectory } from "./ports/agent-directory.js";
+export type { Authenticator, Principal } from "./ports/authenticator.js";
+export type { ChannelPort, SendContext, SendReceipt } from "./ports/channel.js";
+export type { ChannelDirectory } from "./ports/channel-directory.js";
+export type { Clock } from "./ports/clock.js";
+export type { Conversation, ConversationDirectory } from "./ports/conversation-directory.js";
+export type { IdempotencyClaim, IdempotencyStore } from "./ports/idempotency-store.js";
+export type { LogFields, Logger, LogLevel } from "./ports/logger.js";
+export { runSendButtons, type SendButtonsOutcome } from "./run-send-buttons.js";
+export { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";
+export type { SendButtonsResult } from "./send-buttons-result.js";
+export { systemClock } from "./system-clock.js";
+export {
+  AgentDirectoryToken,
+  AuthenticatorToken,
+  ChannelDirectoryToken,
+  ClockToken,
+  ConversationDirectoryToken,
+  IdempotencyStoreToken,
+  LoggerToken,
+  type PortToken,
+} from "./tokens.js";

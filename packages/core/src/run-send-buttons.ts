@@ -1,0 +1,22 @@
+import { Effect } from "effect";
+import type { SendButtonsError } from "./errors.js";
+import { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";
+import type { SendButtonsResult } from "./send-buttons-result.js";
+
+export type SendButtonsOutcome =
+  | { readonly ok: true; readonly value: SendButtonsResult }
+  | { readonly ok: false; readonly error: SendButtonsError };
+
+/**
+ * {@link sendButtons} for code that does not use Effect: expected failures come back as
+ * `{ ok: false, error }` (switch on `error._tag`); only bugs and failing ports reject.
+ */
+export async function runSendButtons(
+  deps: SendButtonsDeps,
+  command: SendButtonsCommand,
+): Promise<SendButtonsOutcome> {
+  const result = await Effect.runPromise(Effect.result(sendButtons(deps, command)));
+  return result._tag === "Success"
+    ? { ok: true, value: result.success }
+    : { ok: false, error: result.failure };
+}

@@ -1,0 +1,320 @@
+import { Effect } from "effect";
+import {
+  type ButtonMessage,
+  type ButtonMessageInput,
+  createButtonMessage,
+} from "./button-message.js";
+import { checkCapabilities } from "./capabilities.js";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, retryPolicy } from "./delivery-policy.js";
+import {
+  AgentNotFound,
+  ChannelNotConfigured,
+  ConversationNotFound,
+  Forbidden,
+  IdempotencyConflict,
+  InvalidMessage,
+  isProviderError,
+  type ProviderError,
+  ProviderUnavailable,
+  type SendButtonsError,
+  Unauthorized,
+} from "./errors.js";
+import type { AgentDirectory } from "./ports/agent-directory.js";
+import type { Authenticator, Principal } from "./ports/authenticator.js";
+import type { ChannelPort } from "./ports/channel.js";
+import type { ChannelDirectory } from "./ports/channel-directory.js";
+import type { Clock } from "./ports/clock.js";
+import type { ConversationDirectory } from "./ports/conversation-directory.js";
+import type { IdempotencyStore } from "./ports/idempotency-store.js";
+import type { Logger } from "./ports/logger.js";
+import type { SendButtonsResult } from "./send-buttons-result.js";
+
+export interface SendButtonsDeps {
+  readonly authenticator: Authenticator;
+  readonly agents: AgentDirectory;
+  readonly conversations: ConversationDirectory;
+  readonly channels: ChannelDirectory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Without a store, an idempotency key is ignored and every request sends. */
+  readonly idempotency?: IdempotencyStore;
+  /** Makes replykit's message ids; `crypto.randomUUID` by default. */
+  readonly newId?: () => string;
+  readonly policy?: Partial<DeliveryPolicy>;
+}
+
+export interface SendButtonsCommand {
+  /** The bearer token exactly as received (without the `Bearer ` prefix). */
+  readonly token: string | undefined;
+  readonly agentId: string;
+  readonly conversationId: string;
+  readonly message: ButtonMessageInput;
+  readonly idempotencyKey?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+const defaultNewId = (): string => crypto.randomUUID();
+
+/**
+ * Sends a reply-button message on behalf of an agent into a conversation.
+ *
+ * Steps: authenticate → validate → find the agent, then the conversation → authorise →
+ * pick the channel → check its capabilities → send, with a timeout per attempt and retries
+ * for what the adapter marks retryable. Every expected failure is a tagged value in the
+ * error channel; a rejection of a directory or store port is a defect.
+ */
+export const sendButtons = (
+  deps: SendButtonsDeps,
+  command: SendButtonsCommand,
+): Effect.Effect<SendButtonsResult, SendButtonsError> =>
+  Effect.gen(function* () {
+    const newId = deps.newId ?? defaultNewId;
+    const requestId = command.requestId ?? newId();
+    const startedAt = deps.clock.now();
+    const principal = yield* authenticate(deps.authenticator, command.token);
+
+    const built = createButtonMessage(command.message);
+    if (!built.ok) {
+      return yield* new InvalidMessage({
+        issues: built.issues,
+        message: "the message is not valid",
+      });
+    }
+    const message = built.value;
+
+    const agent = yield* Effect.promise(() => deps.agents.findAgent(command.agentId));
+    if (agent === undefined) {
+      return yield* new AgentNotFound({
+        agentId: command.agentId,
+        message: `agent ${command.agentId} was not found`,
+      });
+    }
+    if (agent.organizationId !== principal.organizationId) {
+      return yield* new Forbidden({
+        agentId: agent.id,
+        message: "the agent does not belong to your organization",
+      });
+    }
+
+    const conversation = yield* Effect.promise(() =>
+      deps.conversations.findConversation(command.conversationId),
+    );
+    if (conversation === undefined || conversation.organizationId !== principal.organizationId) {
+      return yield* new ConversationNotFound({
+        conversationId: command.conversationId,
+        message: `conversation ${command.conversationId} was not found`,
+      });
+    }
+
+    const channel = yield* Effect.promise(() =>
+      deps.channels.findChannel(conversation.channelConnectionId),
+    );
+    if (channel === undefined) {
+      return yield* new ChannelNotConfigured({
+        channelConnectionId: conversation.channelConnectionId,
+        message: "no channel is configured for this conversation's connection",
+      });
+    }
+    const capabilityIssues = checkCapabilities(message, channel.capabilities);
+    if (capabilityIssues.length > 0) {
+      return yield* new InvalidMessage({
+        issues: capabilityIssues,
+        message: `the message does not fit what ${channel.provider} can send`,
+      });
+    }
+
+    const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, ...deps.policy };
+    const logFields = {
+      requestId,
+      provider: channel.provider,
+      agentId: agent.id,
+      conversationId: conversation.id,
+    };
+    const deliver = deliverWithRetries(channel, conversation.recipient, message, {
+      policy,
+      requestId,
+      logger: deps.logger,
+      logFields,
+    }).pipe(
+      Effect.map(
+        (providerMessageId): SendButtonsResult => ({
+          messageId: newId(),
+          providerMessageId,
+          provider: channel.provider,
+          conversationId: conversation.id,
+          status: "sent",
+        }),
+      ),
+      Effect.tap((result) =>
+        Effect.sync(() =>
+          deps.logger.log("info", "send_buttons.sent", {
+            ...logFields,
+            messageId: result.messageId,
+            providerMessageId: result.providerMessageId,
+            durationMs: deps.clock.now() - startedAt,
+          }),
+        ),
+      ),
+      Effect.tapError((error) =>
+        Effect.sync(() =>
+          deps.logger.log("error", "send_buttons.failed", {
+            ...logFields,
+            error: error._tag,
+            providerCode: error.providerCode,
+            durationMs: deps.clock.now() - startedAt,
+          }),
+        ),
+      ),
+    );
+
+    if (command.idempotencyKey === undefined || deps.idempotency === undefined) {
+      return yield* deliver;
+    }
+    return yield* onlyOnce(deps.idempotency, {
+      key: `${principal.organizationId}:${command.idempotencyKey}`,
+      fingerprint: fingerprintOf(command, message),
+      logger: deps.logger,
+      requestId,
+      run: deliver,
+    });
+  });
+
+function authenticate(
+  authenticator: Authenticator,
+  token: string | undefined,
+): Effect.Effect<Principal, Unauthorized> {
+  if (token === undefined || token.trim() === "") {
+    return Effect.fail(
+      new Unauthorized({ reason: "missing_token", message: "a bearer token is required" }),
+    );
+  }
+  return Effect.flatMap(
+    Effect.promise(() => authenticator.authenticate(token)),
+    (principal) =>
+      principal === undefined
+        ? Effect.fail(
+            new Unauthorized({ reason: "invalid_token", message: "the bearer token is not valid" }),
+          )
+        : Effect.succeed(principal),
+  );
+}
+
+interface DeliveryOptions {
+  readonly policy: DeliveryPolicy;
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly logFields: Readonly<Record<string, unknown>>;
+}
+
+function deliverWithRetries(
+  channel: ChannelPort,
+  recipient: string,
+  message: ButtonMessage,
+  { policy, requestId, logger, logFields }: DeliveryOptions,
+): Effect.Effect<string, ProviderError> {
+  return Effect.suspend(() => {
+    // Counted per run of the returned effect, which may be run more than once.
+    let attempt = 0;
+    const once = Effect.suspend(() => {
+      attempt += 1;
+      return Effect.tryPromise({
+        try: (signal) => channel.send(recipient, message, { requestId, signal }),
+        catch: (cause) => asProviderError(cause, channel.provider),
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: policy.attemptTimeoutMs,
+          orElse: () =>
+            Effect.fail(
+              new ProviderUnavailable({
+                provider: channel.provider,
+                retryable: true,
+                message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
+              }),
+            ),
+        }),
+        Effect.tapError((error) =>
+          Effect.sync(() =>
+            logger.log("warn", "send_buttons.attempt_failed", {
+              ...logFields,
+              attempt,
+              error: error._tag,
+              providerCode: error.providerCode,
+              retryable: error._tag === "ProviderUnavailable" && error.retryable,
+            }),
+          ),
+        ),
+      );
+    });
+    return once.pipe(
+      Effect.retry(retryPolicy(policy)),
+      Effect.map((receipt) => receipt.providerMessageId),
+    );
+  });
+}
+
+/** An adapter that rejects with anything but a provider error has a bug: do not retry it. */
+function asProviderError(cause: unknown, provider: string): ProviderError {
+  if (isProviderError(cause)) return cause;
+  // Only the error's name: an unexpected error's text may quote a URL or header with a secret.
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  return new ProviderUnavailable({
+    provider,
+    retryable: false,
+    message: `the ${provider} channel failed unexpectedly (${name})`,
+  });
+}
+
+function fingerprintOf(command: SendButtonsCommand, message: ButtonMessage): string {
+  return JSON.stringify([
+    command.agentId,
+    command.conversationId,
+    message.header ?? null,
+    message.body,
+    message.footer ?? null,
+    message.buttons.map((button) => [button.id, button.title]),
+  ]);
+}
+
+interface OnlyOnceOptions {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly logger: Logger;
+  readonly requestId: string;
+  readonly run: Effect.Effect<SendButtonsResult, ProviderError>;
+}
+
+/** Runs `run` at most once per key; a repeat of the same request gets the first result. */
+function onlyOnce(
+  store: IdempotencyStore,
+  { key, fingerprint, logger, requestId, run }: OnlyOnceOptions,
+): Effect.Effect<SendButtonsResult, ProviderError | IdempotencyConflict> {
+  return Effect.gen(function* () {
+    const claim = yield* Effect.promise(() => store.claim(key, fingerprint));
+    if (claim.status !== "claimed" && claim.fingerprint !== fingerprint) {
+      return yield* new IdempotencyConflict({
+        reason: "different_request",
+        message: "this idempotency key was already used for a different request",
+      });
+    }
+    if (claim.status === "in_progress") {
+      return yield* new IdempotencyConflict({
+        reason: "in_progress",
+        message: "a request with this idempotency key is still being processed",
+      });
+    }
+    if (claim.status === "completed") {
+      logger.log("info", "send_buttons.replayed", {
+        requestId,
+        messageId: claim.result.messageId,
+      });
+      return claim.result;
+    }
+    return yield* run.pipe(
+      Effect.onExit((exit) =>
+        Effect.promise(() =>
+          exit._tag === "Success" ? store.complete(key, exit.value) : store.release(key),
+        ),
+      ),
+    );
+  });
+}

@@ -1,0 +1,23 @@
+export {
+  type ChannelUnderTest,
+  channelConformance,
+  type ProviderControl,
+} from "./channel-conformance.js";
+export {
+  type FakeAnswer,
+  FakeChannel,
+  type FakeChannelOptions,
+  type FakeSend,
+} from "./fake-channel.js";
+export { InMemoryAuthenticator } from "./in-memory-authenticator.js";
+export {
+  InMemoryAgentDirectory,
+  InMemoryChannelDirectory,
+  InMemoryConversationDirectory,
+} from "./in-memory-directories.js";
+export {
+  InMemoryIdempotencyStore,
+  type InMemoryIdempotencyStoreOptions,
+} from "./in-memory-idempotency-store.js";
+export { ManualClock } from "./manual-clock.js";
+export { type LogEntry, RecordingLogger } from "./recording-logger.js";

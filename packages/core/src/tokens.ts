@@ -1,0 +1,23 @@
+import type { AgentDirectory } from "./ports/agent-directory.js";
+import type { Authenticator } from "./ports/authenticator.js";
+import type { ChannelDirectory } from "./ports/channel-directory.js";
+import type { Clock } from "./ports/clock.js";
+import type { ConversationDirectory } from "./ports/conversation-directory.js";
+import type { IdempotencyStore } from "./ports/idempotency-store.js";
+import type { Logger } from "./ports/logger.js";
+
+/**
+ * A symbol that names a port in a DI container and remembers the port's type, so that
+ * `container.resolve(token)` is typed without core depending on any container.
+ */
+export type PortToken<Port> = symbol & { readonly __port?: Port };
+
+const token = <Port>(name: string): PortToken<Port> => Symbol.for(`replykit.${name}`);
+
+export const AuthenticatorToken = token<Authenticator>("Authenticator");
+export const AgentDirectoryToken = token<AgentDirectory>("AgentDirectory");
+export const ConversationDirectoryToken = token<ConversationDirectory>("ConversationDirectory");
+export const ChannelDirectoryToken = token<ChannelDirectory>("ChannelDirectory");
+export const IdempotencyStoreToken = token<IdempotencyStore>("IdempotencyStore");
+export const ClockToken = token<Clock>("Clock");
+export const LoggerToken = token<Logger>("Logger");
