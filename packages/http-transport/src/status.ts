@@ -1,0 +1,46 @@
+import {
+  type ProviderCode,
+  type ProviderError,
+  ProviderRejected,
+  ProviderUnavailable,
+} from "@replykit/core";
+import type { JsonAnswer } from "./post-json.js";
+
+export interface ErrorDetails {
+  readonly provider: string;
+  readonly providerCode?: ProviderCode | undefined;
+  readonly message: string;
+}
+
+/**
+ * The HTTP-level reading of a failed answer, for codes a provider does not document:
+ * 408, 429 and 5xx are worth retrying, any other status is a rejection.
+ */
+export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): ProviderError {
+  const { provider, providerCode, message } = details;
+  const code = providerCode === undefined ? {} : { providerCode };
+  if (answer.status === 408 || answer.status === 429 || answer.status >= 500) {
+    return new ProviderUnavailable({
+      provider,
+      ...code,
+      httpStatus: answer.status,
+      retryable: true,
+      message,
+      ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
+    });
+  }
+  return new ProviderRejected({ provider, ...code, httpStatus: answer.status, message });
+}
+
+/**
+ * A 2xx answer whose body is not the documented shape. The provider may well have sent the
+ * message, so this is not retryable: a retry could deliver it twice.
+ */
+export function unexpectedAnswer(provider: string, answer: JsonAnswer): ProviderUnavailable {
+  return new ProviderUnavailable({
+    provider,
+    httpStatus: answer.status,
+    retryable: false,
+    message: `${provider} answered HTTP ${answer.status} with a body of unexpected shape; the message may or may not have been sent`,
+  });
+}
