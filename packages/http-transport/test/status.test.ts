@@ -1,0 +1,54 @@
+import { ProviderRejected, ProviderUnavailable } from "@replykit/core";
+import { describe, expect, it } from "vitest";
+import { errorFromStatus, parseRetryAfter, unexpectedAnswer } from "../src/index.js";
+
+const answer = (status: number, retryAfterMs?: number) => ({
+  status,
+  body: undefined,
+  retryAfterMs,
+});
+
+describe("errorFromStatus", () => {
+  it.each([408, 429, 500, 502, 503])(
+    "treats HTTP %i as a retryable ProviderUnavailable",
+    (status) => {
+      const error = errorFromStatus(answer(status, 2000), { provider: "acme", message: "busy" });
+      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect(error).toMatchObject({ retryable: true, httpStatus: status, retryAfterMs: 2000 });
+    },
+  );
+
+  it.each([400, 401, 403, 404, 405, 415, 422])("treats HTTP %i as a ProviderRejected", (status) => {
+    const error = errorFromStatus(answer(status), {
+      provider: "acme",
+      providerCode: "E1",
+      message: "no",
+    });
+    expect(error).toBeInstanceOf(ProviderRejected);
+    expect(error).toMatchObject({ providerCode: "E1", httpStatus: status, retryable: false });
+  });
+});
+
+describe("unexpectedAnswer", () => {
+  it("is not retryable, since the provider may have sent the message", () => {
+    expect(unexpectedAnswer("acme", answer(200))).toMatchObject({
+      retryable: false,
+      httpStatus: 200,
+    });
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2026-11-25T12:00:00Z");
+  it.each([
+    ["7", 7000],
+    [" 0 ", 0],
+    ["Wed, 25 Nov 2026 12:00:05 GMT", 5000],
+    ["Wed, 25 Nov 2026 11:59:00 GMT", 0],
+    ["soon", undefined],
+    ["-3", undefined],
+    [undefined, undefined],
+  ])("reads %j as %j ms", (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+});
