@@ -1,0 +1,324 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export const DEFAULT_HOST = "127.0.0.1";
+
+/** What `failNext` makes the simulator do instead of (or before) answering normally. */
+export interface FailNextOptions {
+  /** How many of the next requests this applies to. Default 1. */
+  readonly times?: number;
+  /** HTTP status. With no `body`, the provider's own error envelope is built for it. */
+  readonly status?: number;
+  /** Raw response body: a string is sent as-is (text/plain), anything else as JSON. */
+  readonly body?: unknown;
+  /** Provider error code (Meta's `error.code`); sets the matching HTTP status unless `status` is given. */
+  readonly errorCode?: number;
+  /** Delay before answering. Given alone, the request is answered normally after the delay. */
+  readonly latencyMs?: number;
+  /** Read the request, then reset the TCP connection without answering. */
+  readonly reset?: boolean;
+  /** Sets `Retry-After`; given without status or code, the answer is the provider's rate-limit error. */
+  readonly retryAfterSeconds?: number;
+}
+
+export interface SimulatedResponse {
+  readonly kind: "response";
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON value sent, or the raw string when the body was not JSON. */
+  readonly body: unknown;
+}
+
+export interface ConnectionReset {
+  readonly kind: "reset";
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Lower-cased header names; repeated headers joined with ", ". Secrets are kept as sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: string;
+  /** The body parsed as JSON, or `undefined` when it is empty or not JSON. */
+  readonly body: unknown;
+  readonly receivedAt: Date;
+  /** True when the answer came from `failNext` rather than the provider logic. */
+  readonly injected: boolean;
+  readonly response: SimulatedResponse | ConnectionReset;
+}
+
+export interface ProviderSimulator<TCredentials> {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly credentials: TCredentials;
+  /** Every request received, oldest first. The array is live: it grows as requests arrive. */
+  readonly received: readonly RecordedRequest[];
+  failNext(failure?: FailNextOptions): void;
+  /** Forgets the recorded requests. */
+  clear(): void;
+  /** Forgets recorded requests and pending failures, and restores the initial provider state. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface CommonSimulatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: a free port chosen by the OS. */
+  readonly port?: number;
+  /** Delay added before every answer. Default 0. */
+  readonly latencyMs?: number;
+}
+
+export type JsonBody =
+  | { readonly kind: "empty" }
+  | { readonly kind: "invalid" }
+  | { readonly kind: "parsed"; readonly value: unknown };
+
+export interface SimulatorRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: string;
+  readonly json: JsonBody;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface InjectedError {
+  readonly status?: number;
+  readonly errorCode?: number;
+  readonly retryAfterSeconds?: number;
+}
+
+/** The provider-specific part of a simulator; everything else is shared plumbing. */
+export interface ProviderBehaviour {
+  handle(request: SimulatorRequest): Reply;
+  /** Builds the provider's own error envelope for an injected failure. */
+  injectedError(failure: InjectedError): Reply;
+  /** Restores provider state (e.g. a disconnected instance) on `reset()`. */
+  reset?(): void;
+}
+
+interface PendingFailure {
+  readonly failure: FailNextOptions;
+  remaining: number;
+}
+
+export async function startSimulatorServer<TCredentials>(
+  options: CommonSimulatorOptions,
+  credentials: TCredentials,
+  behaviour: ProviderBehaviour,
+): Promise<ProviderSimulator<TCredentials>> {
+  const host = options.host ?? DEFAULT_HOST;
+  const baseLatencyMs = options.latencyMs ?? 0;
+  const received: RecordedRequest[] = [];
+  const pending: PendingFailure[] = [];
+  // Aborting cancels pending delays so close() never waits on a sleeping request.
+  const shutdown = new AbortController();
+
+  const takeFailure = (): FailNextOptions | undefined => {
+    const head = pending[0];
+    if (head === undefined) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) pending.shift();
+    return head.failure;
+  };
+
+  const server = createServer((req, res) => {
+    void answer(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end("simulator error");
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = new Date();
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const request: SimulatorRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: flattenHeaders(req),
+      rawBody,
+      json: parseJson(rawBody),
+    };
+    const failure = takeFailure();
+    const latencyMs = baseLatencyMs + (failure?.latencyMs ?? 0);
+    if (latencyMs > 0) {
+      try {
+        await sleep(latencyMs, undefined, { signal: shutdown.signal });
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+
+    const record = (response: SimulatedResponse | ConnectionReset): void => {
+      received.push({
+        method: request.method,
+        path: request.path,
+        query: Object.fromEntries(request.query),
+        headers: request.headers,
+        rawBody,
+        body: request.json.kind === "parsed" ? request.json.value : undefined,
+        receivedAt,
+        injected: failure !== undefined && !isDelayOnly(failure),
+        response,
+      });
+    };
+
+    if (failure?.reset === true) {
+      record({ kind: "reset" });
+      req.socket.resetAndDestroy();
+      return;
+    }
+
+    const reply =
+      failure === undefined || isDelayOnly(failure)
+        ? behaviour.handle(request)
+        : injectedReply(failure, behaviour);
+    const sent = send(res, reply);
+    // Recorded before the bytes leave, so a client that has its answer always finds the record.
+    record(sent.recorded);
+    res.end(sent.payload);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    credentials,
+    received,
+    failNext(failure = {}) {
+      const times = failure.times ?? 1;
+      if (!Number.isInteger(times) || times < 1) {
+        throw new RangeError(`failNext: times must be a positive integer, got ${times}`);
+      }
+      pending.push({ failure, remaining: times });
+    },
+    clear() {
+      received.length = 0;
+    },
+    reset() {
+      received.length = 0;
+      pending.length = 0;
+      behaviour.reset?.();
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        shutdown.abort();
+        server.close(() => resolve());
+        // Keep-alive sockets from fetch would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function isDelayOnly(failure: FailNextOptions): boolean {
+  return (
+    failure.latencyMs !== undefined &&
+    failure.reset !== true &&
+    failure.status === undefined &&
+    failure.body === undefined &&
+    failure.errorCode === undefined &&
+    failure.retryAfterSeconds === undefined
+  );
+}
+
+function injectedReply(failure: FailNextOptions, behaviour: ProviderBehaviour): Reply {
+  const retryAfter =
+    failure.retryAfterSeconds === undefined
+      ? {}
+      : { "retry-after": String(failure.retryAfterSeconds) };
+  if (failure.body !== undefined) {
+    return { status: failure.status ?? 500, body: failure.body, headers: retryAfter };
+  }
+  const injected: InjectedError = {
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.errorCode === undefined ? {} : { errorCode: failure.errorCode }),
+    ...(failure.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfterSeconds: failure.retryAfterSeconds }),
+  };
+  const reply = behaviour.injectedError(injected);
+  return { ...reply, headers: { ...reply.headers, ...retryAfter } };
+}
+
+function send(
+  res: ServerResponse,
+  reply: Reply,
+): { recorded: SimulatedResponse; payload: string | undefined } {
+  const headers: Record<string, string> = {};
+  let payload: string | undefined;
+  if (typeof reply.body === "string") {
+    headers["content-type"] = "text/plain; charset=utf-8";
+    payload = reply.body;
+  } else if (reply.body !== undefined) {
+    headers["content-type"] = "application/json; charset=utf-8";
+    payload = JSON.stringify(reply.body);
+  }
+  Object.assign(headers, reply.headers);
+  res.writeHead(reply.status, headers);
+  return {
+    recorded: { kind: "response", status: reply.status, headers, body: reply.body },
+    payload,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(raw: string): JsonBody {
+  if (raw.trim() === "") return { kind: "empty" };
+  try {
+    return { kind: "parsed", value: JSON.parse(raw) as unknown };
+  } catch {
+    return { kind: "invalid" };
+  }
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+/** The media type of a request without parameters, lower-cased (`application/json`). */
+export function mediaType(request: SimulatorRequest): string | undefined {
+  const value = request.headers["content-type"];
+  if (value === undefined) return undefined;
+  return value.split(";")[0]?.trim().toLowerCase();
+}

@@ -1,0 +1,104 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_WHATSAPP_CREDENTIALS,
+  DEFAULT_ZAPI_CREDENTIALS,
+  DEFAULT_ZAPPER_CREDENTIALS,
+  startProviderSimulator,
+  startWhatsAppSimulator,
+} from "../src/index.js";
+import { postJson } from "./helpers.js";
+
+async function canListenOn(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+describe("simulator lifecycle", () => {
+  it("listens on 127.0.0.1 and a free port by default", async () => {
+    const sim = await startWhatsAppSimulator();
+    try {
+      expect(sim.baseUrl).toBe(`http://127.0.0.1:${sim.port}`);
+      expect(sim.port).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("frees its port on close(), even with a keep-alive connection open", async () => {
+    const sim = await startWhatsAppSimulator();
+    // The fetch leaves a pooled keep-alive socket behind.
+    await fetch(`${sim.baseUrl}/anything`);
+    await sim.close();
+
+    expect(await canListenOn(sim.port)).toBe(true);
+    await expect(fetch(`${sim.baseUrl}/anything`)).rejects.toThrow();
+  });
+
+  it("closes promptly while a request is waiting on injected latency, and close() is idempotent", async () => {
+    const sim = await startWhatsAppSimulator();
+    sim.failNext({ latencyMs: 60_000 });
+    const pending = fetch(`${sim.baseUrl}/anything`).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const started = performance.now();
+    await Promise.all([sim.close(), sim.close()]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
+  it("restarts on the same fixed port after close()", async () => {
+    const first = await startWhatsAppSimulator();
+    const { port } = first;
+    await first.close();
+    const second = await startWhatsAppSimulator({ port });
+    try {
+      expect(second.port).toBe(port);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("startProviderSimulator", () => {
+  it("starts all three providers on distinct ports with the default demo credentials", async () => {
+    const sim = await startProviderSimulator();
+    try {
+      const ports = new Set([sim.whatsapp.port, sim.zapi.port, sim.zapper.port]);
+      expect(ports.size).toBe(3);
+      expect(sim.whatsapp.credentials).toEqual(DEFAULT_WHATSAPP_CREDENTIALS);
+      expect(sim.zapi.credentials).toEqual(DEFAULT_ZAPI_CREDENTIALS);
+      expect(sim.zapper.credentials).toEqual(DEFAULT_ZAPPER_CREDENTIALS);
+
+      const zapper = await postJson(
+        `${sim.zapper.baseUrl}/${DEFAULT_ZAPPER_CREDENTIALS.instanceId}/messages/buttons`,
+        {
+          jid: "5511999999999",
+          body: "Hi",
+          buttons: [{ type: "reply", displayText: "Ok", id: "ok" }],
+        },
+        { "x-api-key": DEFAULT_ZAPPER_CREDENTIALS.apiKey },
+      );
+      expect(zapper.status).toBe(200);
+
+      sim.reset();
+      expect(sim.zapper.received).toHaveLength(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("fails to start, and leaves nothing listening, when a port is taken", async () => {
+    const taken = await startWhatsAppSimulator();
+    try {
+      await expect(startProviderSimulator({ zapi: { port: taken.port } })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+    } finally {
+      await taken.close();
+    }
+  });
+});
