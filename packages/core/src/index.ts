@@ -25,6 +25,10 @@ export {
   Unauthorized,
 } from "./errors.js";
 export {
+  InMemoryIdempotencyStore,
+  type InMemoryIdempotencyStoreOptions,
+} from "./in-memory-idempotency-store.js";
+export {
   type Issue,
   type IssueCode,
   type IssuePath,

@@ -1,4 +1,8 @@
 export {
+  InMemoryIdempotencyStore,
+  type InMemoryIdempotencyStoreOptions,
+} from "../in-memory-idempotency-store.js";
+export {
   type ChannelUnderTest,
   channelConformance,
   type ProviderControl,
@@ -15,9 +19,5 @@ export {
   InMemoryChannelDirectory,
   InMemoryConversationDirectory,
 } from "./in-memory-directories.js";
-export {
-  InMemoryIdempotencyStore,
-  type InMemoryIdempotencyStoreOptions,
-} from "./in-memory-idempotency-store.js";
 export { ManualClock } from "./manual-clock.js";
 export { type LogEntry, RecordingLogger } from "./recording-logger.js";

@@ -1,7 +1,7 @@
-import type { Clock } from "../ports/clock.js";
-import type { IdempotencyClaim, IdempotencyStore } from "../ports/idempotency-store.js";
-import type { SendButtonsResult } from "../send-buttons-result.js";
-import { systemClock } from "../system-clock.js";
+import type { Clock } from "./ports/clock.js";
+import type { IdempotencyClaim, IdempotencyStore } from "./ports/idempotency-store.js";
+import type { SendButtonsResult } from "./send-buttons-result.js";
+import { systemClock } from "./system-clock.js";
 
 type Entry =
   | { readonly status: "in_progress"; readonly fingerprint: string; readonly expiresAt: number }
