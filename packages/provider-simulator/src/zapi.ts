@@ -78,7 +78,14 @@ function injectedZapiError(failure: InjectedError): Reply {
 }
 
 const notBlank = (value: string): boolean => value.trim().length > 0;
-const phone = z.string().refine(notBlank, "phone is required");
+// Z-API's docs: the phone in international form, digits only (or a group id, "<digits>-group").
+const phone = z
+  .string()
+  .refine(notBlank, "phone is required")
+  .refine(
+    (value) => /^(\d+|[\d-]+-group)$/.test(value),
+    "phone must be digits only, with the country code",
+  );
 const message = z.string().refine(notBlank, "message cannot be empty");
 // Documented range for delayMessage: 1 to 15 seconds.
 const delayMessage = z
