@@ -1,0 +1,56 @@
+import type { ButtonMessage } from "@replykit/core";
+
+/** The JSON body of a Cloud API interactive reply-button send (providers/README.md). */
+export interface WhatsAppButtonRequest {
+  readonly messaging_product: "whatsapp";
+  readonly recipient_type: "individual";
+  readonly to: string;
+  readonly type: "interactive";
+  readonly interactive: {
+    readonly type: "button";
+    readonly header?: { readonly type: "text"; readonly text: string };
+    readonly body: { readonly text: string };
+    readonly footer?: { readonly text: string };
+    readonly action: {
+      readonly buttons: readonly {
+        readonly type: "reply";
+        readonly reply: { readonly id: string; readonly title: string };
+      }[];
+    };
+  };
+}
+
+/**
+ * The `to` Meta expects: the number with its country code, digits only. Formatting people
+ * type or store (`+55 (11) 99999-9999`) is removed: one leading `+`, whitespace, `-`, `(`
+ * and `)`. Anything else is kept as given, so Meta, not a guess here, judges a recipient
+ * that is not a phone number.
+ */
+export function toWhatsAppRecipient(recipient: string): string {
+  return recipient.replace(/[\s()-]/g, "").replace(/^\+/, "");
+}
+
+/**
+ * Maps a message to Meta's wire format. Header and footer are optional there and appear
+ * only when the message has them; every text is sent exactly as given.
+ */
+export function toWhatsAppRequest(
+  recipient: string,
+  message: ButtonMessage,
+): WhatsAppButtonRequest {
+  return {
+    messaging_product: "whatsapp",
+    recipient_type: "individual",
+    to: toWhatsAppRecipient(recipient),
+    type: "interactive",
+    interactive: {
+      type: "button",
+      ...(message.header === undefined ? {} : { header: { type: "text", text: message.header } }),
+      body: { text: message.body },
+      ...(message.footer === undefined ? {} : { footer: { text: message.footer } }),
+      action: {
+        buttons: message.buttons.map(({ id, title }) => ({ type: "reply", reply: { id, title } })),
+      },
+    },
+  };
+}
