@@ -23,6 +23,16 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
   maxBackoffMs: 5_000,
 });
 
+/** Any subset of a policy; an `undefined` field keeps its default (handy for parsed config). */
+export type DeliveryPolicyOverrides = {
+  readonly [K in keyof DeliveryPolicy]?: DeliveryPolicy[K] | undefined;
+};
+
+export function resolveDeliveryPolicy(overrides: DeliveryPolicyOverrides = {}): DeliveryPolicy {
+  const defined = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_DELIVERY_POLICY, ...Object.fromEntries(defined) };
+}
+
 const isRetryable = (policy: DeliveryPolicy) => (error: ProviderError) =>
   error._tag === "ProviderUnavailable" &&
   error.retryable &&

@@ -8,7 +8,12 @@ export {
   type ReplyButtons,
 } from "./button-message.js";
 export { type ChannelCapabilities, checkCapabilities } from "./capabilities.js";
-export { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./delivery-policy.js";
+export {
+  DEFAULT_DELIVERY_POLICY,
+  type DeliveryPolicy,
+  type DeliveryPolicyOverrides,
+  resolveDeliveryPolicy,
+} from "./delivery-policy.js";
 export {
   AgentNotFound,
   ChannelNotConfigured,

@@ -5,7 +5,12 @@ import {
   createButtonMessage,
 } from "./button-message.js";
 import { checkCapabilities } from "./capabilities.js";
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, retryPolicy } from "./delivery-policy.js";
+import {
+  type DeliveryPolicy,
+  type DeliveryPolicyOverrides,
+  resolveDeliveryPolicy,
+  retryPolicy,
+} from "./delivery-policy.js";
 import {
   AgentNotFound,
   ChannelNotConfigured,
@@ -40,7 +45,8 @@ export interface SendButtonsDeps {
   readonly idempotency?: IdempotencyStore;
   /** Makes replykit's message ids; `crypto.randomUUID` by default. */
   readonly newId?: () => string;
-  readonly policy?: Partial<DeliveryPolicy>;
+  /** Timeouts and retries; each field left out (or `undefined`) keeps its default. */
+  readonly policy?: DeliveryPolicyOverrides;
 }
 
 export interface SendButtonsCommand {
@@ -123,7 +129,7 @@ export const sendButtons = (
       });
     }
 
-    const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, ...deps.policy };
+    const policy = resolveDeliveryPolicy(deps.policy);
     const logFields = {
       requestId,
       provider: channel.provider,
