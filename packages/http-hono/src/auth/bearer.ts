@@ -1,0 +1,32 @@
+import { createMiddleware } from "hono/factory";
+import { type UnauthorizedReason, unauthorized } from "../http-errors/http-error.js";
+import { respondWithError } from "../http-errors/respond.js";
+import type { AppEnv } from "../routes/app-env.js";
+
+/** RFC 6750 / 7235: the scheme is case-insensitive; the token is visible ASCII, no spaces. */
+const BEARER = /^Bearer +([\x21-\x7E]+) *$/i;
+
+export type BearerParse =
+  | { readonly ok: true; readonly token: string }
+  | { readonly ok: false; readonly reason: Exclude<UnauthorizedReason, "invalid_token"> };
+
+/** Reads `Authorization: Bearer <token>`; says why when the header is missing or malformed. */
+export function parseBearer(header: string | undefined): BearerParse {
+  if (header === undefined || header.trim() === "") return { ok: false, reason: "missing_token" };
+  const token = BEARER.exec(header)?.[1];
+  return token === undefined
+    ? { ok: false, reason: "malformed_authorization" }
+    : { ok: true, token };
+}
+
+/**
+ * Answers 401 (with `WWW-Authenticate: Bearer`) before anything else when the header is
+ * missing or not `Bearer <token>`. Whether the token is *valid* is the use case's first
+ * step, so that one authenticator decides, the same way for HTTP and for embedded use.
+ */
+export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
+  const parsed = parseBearer(c.req.header("Authorization"));
+  if (!parsed.ok) return respondWithError(c, unauthorized(parsed.reason, c.get("requestId")));
+  c.set("bearerToken", parsed.token);
+  await next();
+});

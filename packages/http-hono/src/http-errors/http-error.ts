@@ -1,0 +1,184 @@
+import type { Issue, SendButtonsError } from "@replykit/core";
+import type { ErrorBody, ErrorEnvelope, FieldIssue } from "./envelope.js";
+
+/** The statuses an error can have: the contract's five, plus 409/422 for idempotency keys. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 500;
+
+/** An error answer, ready to send: its status, its envelope and any extra headers. */
+export interface HttpError {
+  readonly status: ErrorStatus;
+  readonly envelope: ErrorEnvelope;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const httpError = (
+  status: ErrorStatus,
+  error: ErrorBody,
+  headers: Readonly<Record<string, string>> = {},
+): HttpError => ({ status, envelope: { error }, headers });
+
+/** A body with thousands of unknown keys must not make an answer thousands of issues long. */
+export const MAX_LISTED_ISSUES = 50;
+
+/**
+ * A 400 listing every issue (the first {@link MAX_LISTED_ISSUES}). The issue that carries a provider code (a 4th button, 131009)
+ * comes first and gives the envelope its `code` and `providerCode`; the message lists all
+ * issues, so it names every field even for a client that ignores `issues`.
+ */
+export function invalidRequest(issues: readonly FieldIssue[], requestId: string): HttpError {
+  const ordered = [
+    ...issues.filter((issue) => issue.providerCode !== undefined),
+    ...issues.filter((issue) => issue.providerCode === undefined),
+  ].slice(0, MAX_LISTED_ISSUES);
+  const unlisted = issues.length - ordered.length;
+  const first = ordered[0];
+  return httpError(400, {
+    type: "invalid_request",
+    code: first?.code ?? "invalid_request",
+    message:
+      ordered.length === 0
+        ? "the request is not valid"
+        : ordered.map((issue) => issue.message).join("; ") +
+          (unlisted > 0 ? `; and ${unlisted} more issues` : ""),
+    requestId,
+    ...(first?.providerCode === undefined ? {} : { providerCode: first.providerCode }),
+    issues: ordered,
+  });
+}
+
+export type UnauthorizedReason = "missing_token" | "malformed_authorization" | "invalid_token";
+
+const UNAUTHORIZED: Record<UnauthorizedReason, { message: string; challenge: string }> = {
+  missing_token: {
+    message: "the Authorization header is required, of the form: Bearer <token>",
+    challenge: 'Bearer realm="replykit"',
+  },
+  malformed_authorization: {
+    message: "the Authorization header must be of the form: Bearer <token>",
+    challenge: 'Bearer realm="replykit", error="invalid_request"',
+  },
+  invalid_token: {
+    message: "the bearer token is not valid",
+    challenge: 'Bearer realm="replykit", error="invalid_token"',
+  },
+};
+
+export function unauthorized(reason: UnauthorizedReason, requestId: string): HttpError {
+  const { message, challenge } = UNAUTHORIZED[reason];
+  return httpError(
+    401,
+    { type: "unauthorized", code: reason, message, requestId },
+    { "WWW-Authenticate": challenge },
+  );
+}
+
+/** A bug or a failing port: the body says nothing more, the log says the rest. */
+export function internalError(requestId: string): HttpError {
+  return httpError(500, {
+    type: "internal_error",
+    code: "internal_error",
+    message: "an unexpected error occurred; the request id identifies it in the server logs",
+    requestId,
+  });
+}
+
+export function routeNotFound(requestId: string): HttpError {
+  return httpError(404, {
+    type: "not_found",
+    code: "route_not_found",
+    message: "no such route; see GET /openapi.json",
+    requestId,
+  });
+}
+
+/** `Retry-After` in whole seconds, rounded up so a client never retries too early. */
+const retryAfterSeconds = (milliseconds: number): string =>
+  String(Math.max(0, Math.ceil(milliseconds / 1000)));
+
+/**
+ * Maps each of the use case's expected failures to one status and one envelope.
+ * `toFieldIssues` turns the core's message issues (paths like `["buttons", 1, "title"]`)
+ * into issues naming the request's flat fields.
+ */
+export function fromSendButtonsError(
+  error: SendButtonsError,
+  requestId: string,
+  toFieldIssues: (issues: readonly Issue[]) => readonly FieldIssue[],
+): HttpError {
+  switch (error._tag) {
+    case "Unauthorized":
+      return unauthorized(error.reason, requestId);
+    case "InvalidMessage":
+      return invalidRequest(toFieldIssues(error.issues), requestId);
+    case "Forbidden":
+      return httpError(403, {
+        type: "forbidden",
+        code: "agent_forbidden",
+        message: "the agent does not belong to your organization",
+        requestId,
+      });
+    case "AgentNotFound":
+      return httpError(404, {
+        type: "not_found",
+        code: "agent_not_found",
+        message: error.message,
+        requestId,
+      });
+    case "ConversationNotFound":
+      // The core answers the same for another organization's conversation: no leak here either.
+      return httpError(404, {
+        type: "not_found",
+        code: "conversation_not_found",
+        message: error.message,
+        requestId,
+      });
+    case "IdempotencyConflict":
+      return error.reason === "in_progress"
+        ? httpError(409, {
+            type: "conflict",
+            code: "idempotency_key_in_progress",
+            message: error.message,
+            requestId,
+          })
+        : httpError(422, {
+            type: "conflict",
+            code: "idempotency_key_reused",
+            message: error.message,
+            requestId,
+          });
+    case "ChannelNotConfigured":
+      // A deployment mistake; the connection id stays in the logs, not in the answer.
+      return httpError(500, {
+        type: "internal_error",
+        code: "channel_not_configured",
+        message: "no channel is configured for this conversation",
+        requestId,
+      });
+    case "ProviderRejected":
+      return httpError(500, {
+        type: "provider_error",
+        code: "provider_rejected",
+        message: error.message,
+        requestId,
+        provider: error.provider,
+        ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+        retryable: false,
+      });
+    case "ProviderUnavailable":
+      return httpError(
+        500,
+        {
+          type: "provider_error",
+          code: "provider_unavailable",
+          message: error.message,
+          requestId,
+          provider: error.provider,
+          ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+          retryable: error.retryable,
+        },
+        error.retryAfterMs === undefined
+          ? {}
+          : { "Retry-After": retryAfterSeconds(error.retryAfterMs) },
+      );
+  }
+}

@@ -1,0 +1,24 @@
+import type { Clock, Logger } from "@replykit/core";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../routes/app-env.js";
+
+/**
+ * Logs one `http.request` line per request: method, path (never the query string, which
+ * may carry secrets), status, durationMs, requestId and, for errors, the envelope's code.
+ * No header is logged.
+ */
+export const requestLog = (logger: Logger, clock: Clock) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const startedAt = clock.now();
+    await next();
+    const status = c.res.status;
+    const errorCode = c.get("errorCode");
+    logger.log(status >= 500 ? "error" : status >= 400 ? "warn" : "info", "http.request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      durationMs: clock.now() - startedAt,
+      ...(errorCode === undefined ? {} : { errorCode }),
+    });
+  });

@@ -1,0 +1,89 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { ButtonMessageInput, SendButtonsCommand } from "@replykit/core";
+import { requireBearer } from "../auth/bearer.js";
+import { ErrorEnvelopeSchema } from "../http-errors/envelope.js";
+import { jsonBody } from "./json-body.js";
+import {
+  SendButtonsHeadersSchema,
+  type SendButtonsRequest,
+  SendButtonsRequestSchema,
+  SendButtonsResponseSchema,
+} from "./schemas.js";
+
+export const SEND_BUTTONS_PATH = "/messages/interactive/send-buttons";
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorEnvelopeSchema } },
+});
+
+/** The contract's endpoint, described once for routing, validation, OpenAPI and `hc`. */
+export const sendButtonsRoute = (maxBodyBytes: number) =>
+  createRoute({
+    method: "post",
+    path: SEND_BUTTONS_PATH,
+    operationId: "sendButtons",
+    summary: "Send a message with up to 3 reply buttons",
+    description:
+      "Sends a message with up to 3 reply buttons. Supported on WhatsApp, Z-API, and ZapperAPI.",
+    tags: ["Interactive Messages"],
+    security: [{ bearerAuth: [] }],
+    middleware: [requireBearer, jsonBody(maxBodyBytes)] as const,
+    request: {
+      headers: SendButtonsHeadersSchema,
+      body: {
+        required: true,
+        content: { "application/json": { schema: SendButtonsRequestSchema } },
+      },
+    },
+    responses: {
+      200: {
+        description: "The provider accepted the message.",
+        content: { "application/json": { schema: SendButtonsResponseSchema } },
+      },
+      400: errorResponse(
+        "Invalid request body (every issue names its field; button_4_* or beyond carries providerCode 131009).",
+      ),
+      401: errorResponse("Invalid or missing API key."),
+      403: errorResponse("Agent does not belong to your organization."),
+      404: errorResponse("Conversation or agent not found."),
+      409: errorResponse("A request with this Idempotency-Key is still in progress."),
+      422: errorResponse("This Idempotency-Key was already used for a different request."),
+      500: errorResponse(
+        "WhatsApp API (provider) error, with provider, providerCode and retryable; or an internal error.",
+      ),
+    },
+  });
+
+/** The flat fields of the contract as the core's message input. */
+export function toMessageInput(body: SendButtonsRequest): ButtonMessageInput {
+  const pairs = [
+    [body.button_1_id, body.button_1_title],
+    [body.button_2_id, body.button_2_title],
+    [body.button_3_id, body.button_3_title],
+  ] as const;
+  // The schema guarantees pairs without gaps, so the kept buttons are numbered as given.
+  const buttons = pairs.flatMap(([id, title]) =>
+    id === undefined || title === undefined ? [] : [{ id, title }],
+  );
+  return {
+    header: body.header_text,
+    body: body.body_text,
+    footer: body.footer_text,
+    buttons,
+  };
+}
+
+export function toCommand(
+  body: SendButtonsRequest,
+  context: { token: string; idempotencyKey: string | undefined; requestId: string },
+): SendButtonsCommand {
+  return {
+    token: context.token,
+    agentId: body.agentId,
+    conversationId: body.conversationId,
+    message: toMessageInput(body),
+    idempotencyKey: context.idempotencyKey,
+    requestId: context.requestId,
+  };
+}
