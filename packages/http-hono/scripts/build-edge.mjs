@@ -1,0 +1,46 @@
+// Bundles the Workers entry the way wrangler would (ESM, browser/worker conditions, no
+// Node built-ins), fails if anything in it needs Node, and prints its minified and
+// gzipped sizes. Usage: node scripts/build-edge.mjs [outfile]
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function buildEdgeBundle(outfile = resolve(here, "../dist/edge/worker.js")) {
+  const result = await build({
+    entryPoints: [resolve(here, "../src/edge.ts")],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    minify: true,
+    conditions: ["@replykit/source", "workerd", "worker", "browser", "import", "default"],
+    mainFields: ["module", "main"],
+    logLevel: "silent",
+    metafile: true,
+  });
+  const code = result.outputFiles[0].contents;
+  const nodeImports = Object.values(result.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((entry) => entry.external);
+  if (nodeImports.length > 0) {
+    throw new Error(
+      `the edge bundle imports modules it cannot bundle: ${nodeImports.map((entry) => entry.path).join(", ")}`,
+    );
+  }
+  await mkdir(dirname(outfile), { recursive: true });
+  await writeFile(outfile, code);
+  return { outfile, minifiedBytes: code.byteLength, gzippedBytes: gzipSync(code).byteLength };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { outfile, minifiedBytes, gzippedBytes } = await buildEdgeBundle(process.argv[2]);
+  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  console.log(
+    `${outfile}: ${kib(minifiedBytes)} minified, ${kib(gzippedBytes)} minified + gzipped`,
+  );
+}

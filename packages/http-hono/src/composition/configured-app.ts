@@ -1,0 +1,35 @@
+import {
+  type AgentDirectory,
+  AgentDirectoryToken,
+  type Authenticator,
+  AuthenticatorToken,
+  type ChannelDirectory,
+  ChannelDirectoryToken,
+  type Clock,
+  ClockToken,
+  type ConversationDirectory,
+  ConversationDirectoryToken,
+  type IdempotencyStore,
+  IdempotencyStoreToken,
+  type Logger,
+  LoggerToken,
+} from "@replykit/core";
+import { createApp } from "../app.js";
+import type { ServerConfig } from "../config/schema.js";
+import { createContainer, type RuntimeServices, resolvePort } from "./container.js";
+
+/** The app for a validated configuration, with its ports wired by {@link createContainer}. */
+export function createConfiguredApp(config: ServerConfig, runtime: RuntimeServices = {}) {
+  const scope = createContainer(config, runtime);
+  return createApp({
+    authenticator: resolvePort<Authenticator>(scope, AuthenticatorToken),
+    agents: resolvePort<AgentDirectory>(scope, AgentDirectoryToken),
+    conversations: resolvePort<ConversationDirectory>(scope, ConversationDirectoryToken),
+    channels: resolvePort<ChannelDirectory>(scope, ChannelDirectoryToken),
+    idempotency: resolvePort<IdempotencyStore>(scope, IdempotencyStoreToken),
+    clock: resolvePort<Clock>(scope, ClockToken),
+    logger: resolvePort<Logger>(scope, LoggerToken),
+    ...(config.delivery === undefined ? {} : { policy: config.delivery }),
+    ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
+  });
+}

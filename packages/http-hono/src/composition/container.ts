@@ -1,0 +1,94 @@
+import "reflect-metadata";
+import {
+  AgentDirectoryToken,
+  AuthenticatorToken,
+  ChannelDirectoryToken,
+  type Clock,
+  ClockToken,
+  ConversationDirectoryToken,
+  IdempotencyStoreToken,
+  InMemoryIdempotencyStore,
+  type Logger,
+  LoggerToken,
+  type PortToken,
+  systemClock,
+} from "@replykit/core";
+import type { HttpTransport } from "@replykit/http-transport";
+import {
+  type DependencyContainer,
+  instanceCachingFactory,
+  container as rootContainer,
+} from "tsyringe";
+import { anyOf } from "../auth/any-of.js";
+import { createApiKeyAuthenticator } from "../auth/api-key.js";
+import { createJwtSessionAuthenticator } from "../auth/jwt-session.js";
+import type { ServerConfig } from "../config/schema.js";
+import { createJsonLogger } from "../logging/json-logger.js";
+import { channelsFor } from "./channels.js";
+import {
+  ConfigAgentDirectory,
+  ConfigChannelDirectory,
+  ConfigConversationDirectory,
+} from "./config-directories.js";
+
+/** What differs between runtimes; everything else comes from the configuration. */
+export interface RuntimeServices {
+  /** How adapters reach providers: undici on Node, the global `fetch` (default) on the edge. */
+  readonly transport?: HttpTransport;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+function authenticatorFor(config: ServerConfig) {
+  const apiKeys = createApiKeyAuthenticator(config.apiKeys);
+  if (config.sessions === undefined) return apiKeys;
+  return anyOf(
+    apiKeys,
+    createJwtSessionAuthenticator({
+      secret: config.sessions.jwtSecret,
+      ...(config.sessions.issuer === undefined ? {} : { issuer: config.sessions.issuer }),
+      ...(config.sessions.audience === undefined ? {} : { audience: config.sessions.audience }),
+    }),
+  );
+}
+
+/**
+ * The composition root: one child container per configuration, with every port of the
+ * core registered under its token. The ports hold no per-request state (the request id
+ * travels in the use case's command), so no per-request container is needed.
+ */
+export function createContainer(
+  config: ServerConfig,
+  runtime: RuntimeServices = {},
+): DependencyContainer {
+  const scope = rootContainer.createChildContainer();
+  const once = instanceCachingFactory;
+  scope.register(ClockToken, { useValue: runtime.clock ?? systemClock });
+  scope.register(LoggerToken, { useValue: runtime.logger ?? createJsonLogger() });
+  scope.register(AuthenticatorToken, { useFactory: once(() => authenticatorFor(config)) });
+  scope.register(AgentDirectoryToken, {
+    useFactory: once(() => new ConfigAgentDirectory(config.agents)),
+  });
+  scope.register(ConversationDirectoryToken, {
+    useFactory: once(() => new ConfigConversationDirectory(config.conversations)),
+  });
+  scope.register(ChannelDirectoryToken, {
+    useFactory: once(
+      () => new ConfigChannelDirectory(channelsFor(config.channelConnections, runtime.transport)),
+    ),
+  });
+  scope.register(IdempotencyStoreToken, {
+    useFactory: once(
+      (resolver) =>
+        new InMemoryIdempotencyStore({
+          clock: resolver.resolve<Clock>(ClockToken),
+          ...(config.idempotency === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),
+        }),
+    ),
+  });
+  return scope;
+}
+
+/** `container.resolve` typed by the port the token names. */
+export const resolvePort = <Port>(scope: DependencyContainer, token: PortToken<Port>): Port =>
+  scope.resolve<Port>(token);

@@ -1,0 +1,77 @@
+import { type ServerConfig, serverConfigSchema } from "./schema.js";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Replaces every `"env:NAME"` string with the variable's value; a missing one is an error. */
+function resolveEnvReferences(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  path: string,
+  missing: string[],
+): unknown {
+  if (typeof value === "string") {
+    const match = ENV_REFERENCE.exec(value);
+    if (match === null) return value;
+    const name = match[1] as string;
+    const resolved = env[name];
+    if (resolved === undefined || resolved === "")
+      missing.push(`${path}: environment variable ${name} is not set`);
+    return resolved ?? "";
+  }
+  if (Array.isArray(value))
+    return value.map((item, index) => resolveEnvReferences(item, env, `${path}.${index}`, missing));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        resolveEnvReferences(item, env, path ? `${path}.${key}` : key, missing),
+      ]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Validates a parsed configuration file. Every problem is reported at once, each with its
+ * path, and never with a secret's value: only names and positions are quoted.
+ */
+export function parseServerConfig(
+  raw: unknown,
+  env: Readonly<Record<string, string | undefined>> = {},
+): ServerConfig {
+  const missing: string[] = [];
+  const resolved = resolveEnvReferences(raw, env, "", missing);
+  const parsed = serverConfigSchema.safeParse(resolved);
+  const problems = [
+    ...missing,
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map(
+          (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+        )),
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`invalid replykit configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+  return parsed.data;
+}
+
+/** Reads the configuration from JSON text (a file's content or an environment variable). */
+export function parseServerConfigJson(
+  text: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): ServerConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      `the replykit configuration is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  return parseServerConfig(raw, env);
+}

@@ -1,0 +1,30 @@
+import { startProviderSimulator } from "@replykit/provider-simulator";
+import { createConfiguredApp } from "../src/composition/configured-app.js";
+import type { ServerConfig } from "../src/config/schema.js";
+import { demoConfig } from "../src/demo/demo-config.js";
+import { createJsonLogger } from "../src/logging/json-logger.js";
+import { listen } from "../src/node/server.js";
+
+export type Simulators = Awaited<ReturnType<typeof startProviderSimulator>>;
+
+/** The composed server over real HTTP, its channels pointing at the provider simulator. */
+export async function startComposedServer(
+  adjust: (config: ServerConfig) => ServerConfig = (config) => config,
+) {
+  const simulators = await startProviderSimulator();
+  const logLines: string[] = [];
+  const config = adjust(await demoConfig(simulators));
+  const app = createConfiguredApp(config, {
+    logger: createJsonLogger({ write: (line) => logLines.push(line), level: "debug" }),
+  });
+  const server = await listen(app, { port: 0, hostname: "127.0.0.1" });
+  return {
+    simulators,
+    logLines,
+    url: server.url,
+    async close() {
+      await server.close();
+      await simulators.close();
+    },
+  };
+}
