@@ -4,7 +4,14 @@ import {
   ProviderUnavailable,
   type SendReceipt,
 } from "@replykit/core";
-import { errorFromStatus, type JsonAnswer, unexpectedAnswer } from "@replykit/http-transport";
+import {
+  errorFromStatus,
+  type JsonAnswer,
+  quoteProviderText,
+  type Redact,
+  redactor,
+  unexpectedAnswer,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 export const WHATSAPP_PROVIDER = "whatsapp";
@@ -70,8 +77,9 @@ const MAX_PROVIDER_TEXT = 300;
 
 /**
  * Reads Meta's answer to a send: the `wamid` on success, otherwise the domain error that
- * keeps Meta's code and message. `secrets` are blanked out of any provider text quoted in
- * an error, in case an upstream (a proxy at `baseUrl`) echoes the request back.
+ * keeps Meta's code and message. `secrets` are blanked out (as given and URL-encoded) of any
+ * provider text quoted in an error, in case an upstream (a proxy at `baseUrl`) echoes the
+ * request back.
  */
 export function readWhatsAppAnswer(
   answer: JsonAnswer,
@@ -96,7 +104,7 @@ export function readWhatsAppAnswer(
   }
   const error = envelope.data.error;
   const known = META_CODES[error.code];
-  const message = describe(error, known?.meaning, secrets);
+  const message = describe(error, known?.meaning, redactor(secrets));
   const base = { provider: WHATSAPP_PROVIDER, providerCode: error.code, httpStatus: answer.status };
   const retryAfter = answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs };
 
@@ -118,26 +126,15 @@ export function readWhatsAppAnswer(
   }
 }
 
-function describe(error: MetaError, meaning: string | undefined, secrets: readonly string[]) {
-  const quote = (text: string) => providerText(text, secrets);
+function describe(error: MetaError, meaning: string | undefined, redact: Redact) {
+  const quote = (text: string) => quoteProviderText(text, { redact, maxLength: MAX_PROVIDER_TEXT });
   const parts = [`Meta error ${error.code}${meaning === undefined ? "" : ` (${meaning})`}`];
   if (error.error_subcode !== undefined) parts.push(`subcode ${error.error_subcode}`);
   const head = parts.join(", ");
   const said = [error.message, error.error_data?.details]
-    .filter((text): text is string => text !== undefined && text.trim() !== "")
-    .map(quote);
+    .filter((text): text is string => text !== undefined)
+    .map(quote)
+    .filter((text) => text !== "");
   const trace = error.fbtrace_id === undefined ? "" : ` [fbtrace_id ${quote(error.fbtrace_id)}]`;
   return `${head}${said.length > 0 ? `: ${said.join(" — ")}` : ""}${trace}`;
-}
-
-/** One line, secrets blanked, at most {@link MAX_PROVIDER_TEXT} characters. */
-function providerText(text: string, secrets: readonly string[]): string {
-  let clean = text.replace(/\p{Cc}+/gu, " ").trim();
-  for (const secret of secrets) {
-    if (secret !== "") clean = clean.split(secret).join("[redacted]");
-  }
-  const codePoints = Array.from(clean);
-  return codePoints.length <= MAX_PROVIDER_TEXT
-    ? clean
-    : `${codePoints.slice(0, MAX_PROVIDER_TEXT - 1).join("")}…`;
 }

@@ -1,4 +1,12 @@
-import { fetchTransport, type HttpTransport } from "@replykit/http-transport";
+import {
+  baseUrlOption,
+  credentialOption,
+  type HttpTransport,
+  PATH_SEGMENT_CHARACTERS,
+  parseAdapterOptions,
+  timeoutMsOption,
+  transportOption,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 export const DEFAULT_WHATSAPP_BASE_URL = "https://graph.facebook.com";
@@ -44,58 +52,30 @@ export interface WhatsAppChannelConfig {
   readonly transport: HttpTransport;
 }
 
-// Whitespace or control characters in a token make `fetch` throw when it builds the
-// header, which would surface as a misleading "could not reach" on every send.
-const TOKEN_FORM = /^[^\s\p{Cc}]+$/u;
-// The id is a path segment: a slash, `?` or `#` would send the request somewhere else.
-const PATH_SEGMENT_FORM = /^[^\s/?#\p{Cc}]+$/u;
 const API_VERSION_FORM = /^v\d+\.\d+$/;
 
-const isHttpUrl = (value: string): boolean => {
-  try {
-    const url = new URL(value);
-    const http = url.protocol === "https:" || url.protocol === "http:";
-    // `fetch` refuses a URL with user info, which would fail every send, not this call.
-    return http && !url.search && !url.hash && !url.username && !url.password;
-  } catch {
-    return false;
-  }
-};
-
-// Messages name the option and the rule, never the value: the value may be the token.
-const optionsSchema = z.object(
-  {
-    accessToken: z
-      .string({ error: "accessToken is required (a WhatsApp Cloud API access token)" })
-      .min(1, "accessToken must not be empty")
-      .regex(TOKEN_FORM, "accessToken must not contain whitespace or control characters"),
-    phoneNumberId: z
-      .string({ error: "phoneNumberId is required (the sending phone number's id)" })
-      .min(1, "phoneNumberId must not be empty")
-      .regex(PATH_SEGMENT_FORM, "phoneNumberId must not contain whitespace, '/', '?' or '#'"),
-    baseUrl: z
-      .string({ error: "baseUrl must be a string" })
-      .refine(isHttpUrl, "baseUrl must be an http(s) URL without user info, query or fragment")
-      .optional(),
-    apiVersion: z
-      .string({ error: "apiVersion must be a string" })
-      .regex(API_VERSION_FORM, 'apiVersion must look like "v23.0"')
-      .optional(),
-    timeoutMs: z
-      .number({ error: "timeoutMs must be a number" })
-      .int("timeoutMs must be a whole number of milliseconds")
-      .positive("timeoutMs must be positive")
-      // Timers take a signed 32-bit delay; a larger one fires at once.
-      .max(2_147_483_647, "timeoutMs must be at most 2147483647 (about 24.8 days)")
-      .optional(),
-    transport: z
-      .custom<HttpTransport>((value) => typeof value === "function", {
-        error: "transport must be an HttpTransport function",
-      })
-      .optional(),
-  },
-  { error: "options must be an object" },
-);
+// The checks every HTTP adapter shares come from http-transport; only the Graph API version
+// and the phone number id's description are Meta's.
+const optionsSchema = z.object({
+  accessToken: credentialOption("accessToken", {
+    what: "a WhatsApp Cloud API access token",
+    ifEmpty: "must not be empty",
+  }),
+  // Not a secret, but a path segment of the send URL, hence the stricter form.
+  phoneNumberId: credentialOption("phoneNumberId", {
+    what: "the sending phone number's id",
+    ifEmpty: "must not be empty",
+    form: PATH_SEGMENT_CHARACTERS,
+  }),
+  baseUrl: baseUrlOption(DEFAULT_WHATSAPP_BASE_URL),
+  apiVersion: z
+    .string({ error: "apiVersion must be a string" })
+    .regex(API_VERSION_FORM, 'apiVersion must look like "v23.0"')
+    .optional()
+    .transform((apiVersion) => apiVersion ?? DEFAULT_WHATSAPP_API_VERSION),
+  timeoutMs: timeoutMsOption(DEFAULT_WHATSAPP_TIMEOUT_MS),
+  transport: transportOption(),
+});
 
 /**
  * Checks the options and fills in the defaults. Throws an `Error` listing every problem
@@ -103,18 +83,5 @@ const optionsSchema = z.object(
  * not on the first message.
  */
 export function resolveOptions(options: WhatsAppChannelOptions): WhatsAppChannelConfig {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message);
-    throw new Error(`createWhatsAppChannel: invalid options: ${problems.join("; ")}`);
-  }
-  const { accessToken, phoneNumberId, baseUrl, apiVersion, timeoutMs, transport } = parsed.data;
-  return {
-    accessToken,
-    phoneNumberId,
-    baseUrl: (baseUrl ?? DEFAULT_WHATSAPP_BASE_URL).replace(/\/+$/, ""),
-    apiVersion: apiVersion ?? DEFAULT_WHATSAPP_API_VERSION,
-    timeoutMs: timeoutMs ?? DEFAULT_WHATSAPP_TIMEOUT_MS,
-    transport: transport ?? fetchTransport(),
-  };
+  return parseAdapterOptions("createWhatsAppChannel", optionsSchema, options);
 }

@@ -3,11 +3,12 @@ import {
   createButtonMessage,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
+import { sendContext } from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWhatsAppChannel } from "../src/index.js";
-import { lastOrganicRequest, sendContext } from "./support.js";
+import { lastOrganicRequest } from "./support.js";
 
 // Characters that break naive length counting or encoding: emoji (surrogate pairs), ZWJ
 // sequences, flags, astral letters, combining marks, CJK and non-breaking space.

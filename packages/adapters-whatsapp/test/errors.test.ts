@@ -1,10 +1,17 @@
 import { isProviderError, ProviderRejected, ProviderUnavailable } from "@replykit/core";
 import type { JsonAnswer } from "@replykit/http-transport";
+import {
+  jsonAnswer as answer,
+  buttonMessage,
+  failureOf,
+  renderings,
+  sendContext,
+} from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readWhatsAppAnswer } from "../src/errors.js";
 import { createWhatsAppChannel } from "../src/index.js";
-import { buttonMessage, buttons, failureOf, renderings, sendContext } from "./support.js";
+import { buttons } from "./support.js";
 
 const TOKEN = "EAAG-test-access-token-0123456789";
 
@@ -20,12 +27,6 @@ function metaError(code: number, extra: Record<string, unknown> = {}) {
     },
   };
 }
-
-const answer = (status: number, body: unknown, retryAfterMs?: number): JsonAnswer => ({
-  status,
-  body,
-  retryAfterMs,
-});
 
 function errorOf(reply: JsonAnswer) {
   const outcome = readWhatsAppAnswer(reply, [TOKEN]);

@@ -1,9 +1,15 @@
 import { ProviderRejected, ProviderUnavailable } from "@replykit/core";
+import {
+  buttonMessage,
+  failureOf,
+  renderings,
+  sendContext,
+} from "@replykit/http-transport/testing";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { MockAgent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createWhatsAppChannel } from "../src/index.js";
-import { buttonMessage, buttons, failureOf, renderings, sendContext } from "./support.js";
+import { buttons } from "./support.js";
 
 // Failures a well-behaved simulator cannot produce: proxies' HTML pages, bodies cut off
 // mid-stream, sockets that die, Retry-After given as a date.

@@ -1,10 +1,11 @@
 import type { ButtonMessageInput } from "@replykit/core";
 import type { HttpRequest, HttpTransport } from "@replykit/http-transport";
+import { buttonMessage, sendContext } from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createWhatsAppChannel, toWhatsAppRecipient, toWhatsAppRequest } from "../src/index.js";
-import { buttonMessage, buttons, lastOrganicRequest, sendContext } from "./support.js";
+import { buttons, lastOrganicRequest } from "./support.js";
 
 // The example of /work/shared/providers/README.md, "Meta WhatsApp Cloud API", verbatim.
 const README_EXAMPLE = {

@@ -5,7 +5,14 @@ import {
   ProviderUnavailable,
   type SendReceipt,
 } from "@replykit/core";
-import { errorFromStatus, type JsonAnswer, unexpectedAnswer } from "@replykit/http-transport";
+import {
+  errorFromStatus,
+  type JsonAnswer,
+  oneLine,
+  quoteProviderText,
+  redactor,
+  unexpectedAnswer,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 export const ZAPI_PROVIDER = "zapi";
@@ -111,31 +118,22 @@ function codeOf(code: string | number | undefined): ProviderCode | undefined {
   return code !== undefined && /^[\w.-]{1,64}$/.test(code) ? code : undefined;
 }
 
+/**
+ * Z-API's `error` and `message`, each on one line, joined when they differ, then quoted
+ * whole: credentials redacted and {@link MAX_PROVIDER_TEXT} code points at most.
+ */
 function providerText(
   error: string | undefined,
   message: string | undefined,
   secrets: readonly string[],
 ): string | undefined {
   const parts = [error, message]
-    .map((part) => part?.replace(/[\p{Cc}\s]+/gu, " ").trim())
-    .filter((part): part is string => part !== undefined && part !== "");
-  const unique = parts.filter((part, index) => parts.indexOf(part) === index);
+    .map((part) => (part === undefined ? "" : oneLine(part)))
+    .filter((part) => part !== "");
+  const unique = [...new Set(parts)];
   if (unique.length === 0) return undefined;
-  return truncate(redact(unique.join(": "), secrets), MAX_PROVIDER_TEXT);
-}
-
-/** Replaces every credential (as given and URL-encoded) with `[redacted]`, longest first. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = secrets
-    .flatMap((secret) => [secret, encodeURIComponent(secret)])
-    .filter((form) => form !== "")
-    .sort((a, b) => b.length - a.length);
-  let result = text;
-  for (const form of forms) result = result.split(form).join("[redacted]");
-  return result;
-}
-
-function truncate(text: string, max: number): string {
-  const codePoints = Array.from(text);
-  return codePoints.length <= max ? text : `${codePoints.slice(0, max - 1).join("")}…`;
+  return quoteProviderText(unique.join(": "), {
+    redact: redactor(secrets),
+    maxLength: MAX_PROVIDER_TEXT,
+  });
 }

@@ -1,4 +1,11 @@
-import { fetchTransport, type HttpTransport } from "@replykit/http-transport";
+import {
+  baseUrlOption,
+  credentialOption,
+  type HttpTransport,
+  parseAdapterOptions,
+  timeoutMsOption,
+  transportOption,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 /**
@@ -46,50 +53,29 @@ export interface ZapiSettings {
   readonly timeoutMs: number;
   readonly transport: HttpTransport;
   readonly endpoint: ZapiEndpoint;
-  readonly delayMessageSeconds: number | undefined;
+  /** Absent when not configured: Z-API then applies its own delay. */
+  readonly delayMessageSeconds?: number | undefined;
 }
 
 export const DEFAULT_ZAPI_BASE_URL = "https://api.z-api.io";
 export const DEFAULT_ZAPI_TIMEOUT_MS = 10_000;
 
-// A credential is one token: no whitespace or control characters (which would also break
-// the URL path or the header). The messages never quote the value.
-const credential = (name: string) =>
-  z
-    .string({ error: `${name} is required (a non-empty string)` })
-    .min(1, { error: `${name} is required (a non-empty string)`, abort: true })
-    .regex(/^[^\s\p{Cc}]+$/u, `${name} must not contain whitespace or control characters`);
-
-const baseUrl = z.string({ error: "baseUrl must be a string" }).refine((value) => {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (
-    (url.protocol === "https:" || url.protocol === "http:") &&
-    url.search === "" &&
-    url.hash === "" &&
-    url.username === "" &&
-    url.password === ""
-  );
-}, "baseUrl must be an absolute http(s) URL without query, fragment or credentials");
-
+// The checks every HTTP adapter shares come from http-transport; the endpoint and the delay
+// are Z-API's own. The instance id and token are URL-encoded into the path, so the token
+// form (no whitespace or control characters) is enough for all three credentials.
 const optionsSchema = z.object({
-  instanceId: credential("instanceId"),
-  instanceToken: credential("instanceToken"),
-  clientToken: credential("clientToken"),
-  baseUrl: baseUrl.optional(),
-  timeoutMs: z
-    .number({ error: "timeoutMs must be a number" })
-    .int("timeoutMs must be a whole number of milliseconds")
-    .positive("timeoutMs must be positive")
-    .optional(),
-  transport: z
-    .custom<HttpTransport>((value) => typeof value === "function", "transport must be a function")
-    .optional(),
+  instanceId: credentialOption("instanceId"),
+  instanceToken: credentialOption("instanceToken"),
+  clientToken: credentialOption("clientToken"),
+  baseUrl: baseUrlOption(DEFAULT_ZAPI_BASE_URL),
+  timeoutMs: timeoutMsOption(DEFAULT_ZAPI_TIMEOUT_MS),
+  transport: transportOption(),
   endpoint: z
     .enum(["button-actions", "button-list"], {
       error: 'endpoint must be "button-actions" or "button-list"',
     })
-    .optional(),
+    .optional()
+    .transform((endpoint) => endpoint ?? "button-actions"),
   delayMessageSeconds: z
     .number({ error: "delayMessageSeconds must be a number" })
     .int("delayMessageSeconds must be a whole number of seconds")
@@ -103,20 +89,5 @@ const optionsSchema = z.object({
  * problem. This is the only place the adapter throws; no message quotes a credential.
  */
 export function resolveOptions(options: ZapiChannelOptions): ZapiSettings {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message);
-    throw new Error(`createZapiChannel: invalid options: ${problems.join("; ")}`);
-  }
-  const value = parsed.data;
-  return {
-    instanceId: value.instanceId,
-    instanceToken: value.instanceToken,
-    clientToken: value.clientToken,
-    baseUrl: (value.baseUrl ?? DEFAULT_ZAPI_BASE_URL).replace(/\/+$/, ""),
-    timeoutMs: value.timeoutMs ?? DEFAULT_ZAPI_TIMEOUT_MS,
-    transport: value.transport ?? fetchTransport(),
-    endpoint: value.endpoint ?? "button-actions",
-    delayMessageSeconds: value.delayMessageSeconds,
-  };
+  return parseAdapterOptions("createZapiChannel", optionsSchema, options);
 }

@@ -4,11 +4,12 @@ import {
   createButtonMessage,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
+import { sendContext as context } from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createZapiChannel } from "../src/index.js";
-import { context, simulatorOptions } from "./support.js";
+import { simulatorOptions } from "./support.js";
 
 // Pieces that stress encoders: astral emoji, ZWJ sequences, combining marks, CJK, RTL.
 const tricky = fc.constantFrom("👍", "👩‍💻", "𝒜", "e\u0301", "你好", "ç", "Ω", "ش", "\u200d", " ");

@@ -5,19 +5,18 @@ import {
   ProviderUnavailable,
   type SendReceipt,
 } from "@replykit/core";
-import type { JsonAnswer } from "@replykit/http-transport";
+import {
+  jsonAnswer as answer,
+  sendContext as context,
+  failureOf as failure,
+  buttonMessage as message,
+} from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createZapiChannel, interpretZapiAnswer } from "../src/index.js";
-import { context, message, simulatorOptions } from "./support.js";
+import { simulatorOptions } from "./support.js";
 
 const SECRETS = ["inst-token-5f3a9c", "client-token-77be21", "instance-3C01A"];
-
-const answer = (status: number, body?: unknown, retryAfterMs?: number): JsonAnswer => ({
-  status,
-  body,
-  retryAfterMs,
-});
 
 const read = (status: number, body?: unknown, retryAfterMs?: number) =>
   interpretZapiAnswer(answer(status, body, retryAfterMs), SECRETS);
@@ -247,13 +246,6 @@ describe("errors from the Z-API simulator", () => {
     sim.credentials.clientToken,
     sim.credentials.instanceId,
   ];
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error("expected the send to fail");
-      },
-      (error: unknown) => error,
-    );
 
   beforeAll(async () => {
     simulator = await startZapiSimulator();

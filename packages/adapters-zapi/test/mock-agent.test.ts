@@ -1,9 +1,13 @@
 import { ProviderUnavailable } from "@replykit/core";
+import {
+  sendContext as context,
+  failureOf as failure,
+  buttonMessage as message,
+} from "@replykit/http-transport/testing";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { MockAgent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createZapiChannel } from "../src/index.js";
-import { context, message } from "./support.js";
 
 // Failures the simulator cannot produce, answered by undici's MockAgent with the network off.
 const ORIGIN = "https://api.z-api.io";
@@ -27,13 +31,6 @@ describe("Z-API answers only a mock can give", () => {
   const channel = () =>
     createZapiChannel({ ...credentials, transport: undiciTransport({ dispatcher: mockAgent }) });
   const intercept = () => mockAgent.get(ORIGIN).intercept({ path: PATH, method: "POST" });
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error("expected the send to fail");
-      },
-      (error: unknown) => error,
-    );
 
   beforeAll(() => {
     mockAgent = new MockAgent();

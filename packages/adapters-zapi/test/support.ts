@@ -1,23 +1,5 @@
-import {
-  type ButtonMessage,
-  type ButtonMessageInput,
-  createButtonMessage,
-  type SendContext,
-} from "@replykit/core";
 import type { ProviderControl } from "@replykit/core/testing";
 import type { ZapiSimulator } from "@replykit/provider-simulator";
-
-/** Builds a valid message or fails the test with the issues. */
-export function message(input: ButtonMessageInput): ButtonMessage {
-  const built = createButtonMessage(input);
-  if (!built.ok) throw new Error(`invalid test fixture: ${JSON.stringify(built.issues)}`);
-  return built.value;
-}
-
-export const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({
-  requestId: "zapi-test",
-  signal,
-});
 
 /** The channel options that point at `simulator`. */
 export const simulatorOptions = (simulator: ZapiSimulator) => ({

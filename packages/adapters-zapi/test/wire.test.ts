@@ -1,9 +1,10 @@
 import { ProviderRejected } from "@replykit/core";
 import type { HttpRequest, HttpTransport } from "@replykit/http-transport";
+import { sendContext as context, buttonMessage as message } from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createZapiChannel, toZapiPhone, toZapiRequest } from "../src/index.js";
-import { context, message, simulatorOptions } from "./support.js";
+import { simulatorOptions } from "./support.js";
 
 const withEverything = message({
   header: "Olá 👋",

@@ -6,8 +6,8 @@ import {
   type SendReceipt,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
-import { postJson } from "@replykit/http-transport";
-import { readZapperAnswer, redactor, ZAPPER_PROVIDER } from "./errors.js";
+import { postJson, redactor } from "@replykit/http-transport";
+import { readZapperAnswer, ZAPPER_PROVIDER } from "./errors.js";
 import { resolveZapperOptions, type ZapperChannelOptions } from "./options.js";
 import { toZapperButtonsRequest } from "./wire.js";
 

@@ -1,10 +1,19 @@
 import type { ProviderCode, ProviderError, SendReceipt } from "@replykit/core";
-import { errorFromStatus, type JsonAnswer, unexpectedAnswer } from "@replykit/http-transport";
+import {
+  errorFromStatus,
+  type JsonAnswer,
+  quoteProviderText,
+  type Redact,
+  unexpectedAnswer,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 export const ZAPPER_PROVIDER = "zapper";
 
-/** Longest piece of ZapperAPI's own error text kept in an error message, in code points. */
+/**
+ * Longest piece of ZapperAPI's own error text kept in an error message, in code points; a
+ * longer one is cut there and marked with `…`, hence the `+ 1` where it is quoted.
+ */
 const MAX_PROVIDER_TEXT = 300;
 const MAX_PROVIDER_CODE = 100;
 
@@ -35,21 +44,12 @@ export type ZapperOutcome =
   | { readonly ok: true; readonly receipt: SendReceipt }
   | { readonly ok: false; readonly error: ProviderError };
 
-/** Credentials to blank out of any text ZapperAPI echoes back (a 404 may quote the URL path). */
-export type Redact = (text: string) => string;
-
-export function redactor(secrets: readonly string[]): Redact {
-  const forms = [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret)]))]
-    .filter((form) => form.length > 0)
-    // Longest first, so a secret containing another is blanked whole.
-    .sort((a, b) => b.length - a.length);
-  return (text) => forms.reduce((out, form) => out.split(form).join("[redacted]"), text);
-}
-
 /**
  * Reads ZapperAPI's answer to `POST /{instanceId}/messages/buttons`: the message id on success,
  * otherwise a `ProviderRejected` (401/403 key, 400/422 validation, 404 instance, other 4xx) or
- * a retryable `ProviderUnavailable` (408, 429 and 5xx, with `Retry-After`).
+ * a retryable `ProviderUnavailable` (408, 429 and 5xx, with `Retry-After`). `redact` (made by
+ * `redactor` with the API key and instance id) blanks credentials out of ZapperAPI's text,
+ * which may echo them: a 404 quotes the URL path.
  */
 export function readZapperAnswer(answer: JsonAnswer, redact: Redact): ZapperOutcome {
   if (answer.status >= 200 && answer.status < 300) {
@@ -87,24 +87,20 @@ function describe(status: number, providerText: string | undefined): string {
 }
 
 function errorDetails(body: unknown, redact: Redact): ZapperErrorDetails {
-  if (typeof body === "string")
-    return { message: clean(body, MAX_PROVIDER_TEXT, redact), code: undefined };
+  const quote = (text: string, max: number) => {
+    const quoted = quoteProviderText(text, { redact, maxLength: max + 1 });
+    return quoted === "" ? undefined : quoted;
+  };
+  if (typeof body === "string") return { message: quote(body, MAX_PROVIDER_TEXT), code: undefined };
   if (typeof body !== "object" || body === null) return { message: undefined, code: undefined };
   const fields = body as Record<string, unknown>;
   const text = stringField(fields.message) ?? stringField(fields.error);
   const code = stringField(fields.code);
   return {
-    message: text === undefined ? undefined : clean(text, MAX_PROVIDER_TEXT, redact),
-    code: code === undefined ? undefined : clean(code, MAX_PROVIDER_CODE, redact),
+    message: text === undefined ? undefined : quote(text, MAX_PROVIDER_TEXT),
+    code: code === undefined ? undefined : quote(code, MAX_PROVIDER_CODE),
   };
 }
 
 const stringField = (value: unknown): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value : undefined;
-
-/** One line, credentials blanked, cut at a code-point boundary so no emoji is split. */
-function clean(text: string, max: number, redact: Redact): string {
-  const line = redact(text).replace(/\s+/g, " ").trim();
-  const points = Array.from(line);
-  return points.length <= max ? line : `${points.slice(0, max).join("")}…`;
-}

@@ -1,4 +1,12 @@
-import { fetchTransport, type HttpTransport } from "@replykit/http-transport";
+import {
+  baseUrlOption,
+  credentialOption,
+  type HttpTransport,
+  PRINTABLE_ASCII,
+  parseAdapterOptions,
+  timeoutMsOption,
+  transportOption,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 /** ZapperAPI's disappearing-message timers (`expiration` in its openapi.json). */
@@ -43,33 +51,19 @@ export interface ResolvedZapperOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly transport: HttpTransport;
-  readonly expiration: ZapperExpiration | undefined;
+  /** Absent when not configured: the chat's own setting applies. */
+  readonly expiration?: ZapperExpiration | undefined;
 }
 
-// Messages never quote the value given: a misplaced credential must not end up in a log.
-const credential = (name: string) =>
-  z
-    .string({ error: `${name} is required (a non-empty string)` })
-    .min(1, `${name} is required (a non-empty string)`)
-    // A header value or URL segment with spaces or control characters fails on the wire with
-    // an obscure network error; copy-pasted keys with a trailing newline are the usual cause.
-    .regex(/^[\x21-\x7E]+$/, `${name} must be printable ASCII without spaces`);
-
+// The checks every HTTP adapter shares come from http-transport; `expiration` is ZapperAPI's
+// own. Both credentials must be printable ASCII, the form ZapperAPI's keys and instance ids
+// take: anything else is a copy-paste accident, not a key.
 const optionsSchema = z.object({
-  instanceId: credential("instanceId"),
-  apiKey: credential("apiKey"),
-  baseUrl: z
-    .string({ error: "baseUrl must be a string" })
-    .refine(isHttpBaseUrl, "baseUrl must be an absolute http(s) URL without query or fragment")
-    .optional(),
-  timeoutMs: z
-    .number({ error: "timeoutMs must be a number" })
-    .int("timeoutMs must be a whole number of milliseconds")
-    .positive("timeoutMs must be positive")
-    .optional(),
-  transport: z
-    .custom<HttpTransport>((value) => typeof value === "function", "transport must be a function")
-    .optional(),
+  instanceId: credentialOption("instanceId", { form: PRINTABLE_ASCII }),
+  apiKey: credentialOption("apiKey", { form: PRINTABLE_ASCII }),
+  baseUrl: baseUrlOption(DEFAULT_ZAPPER_BASE_URL),
+  timeoutMs: timeoutMsOption(DEFAULT_ZAPPER_TIMEOUT_MS),
+  transport: transportOption(),
   expiration: z
     .enum(["none", "24h", "7d", "90d"], {
       error: 'expiration must be one of "none", "24h", "7d", "90d"',
@@ -77,31 +71,10 @@ const optionsSchema = z.object({
     .optional(),
 });
 
-function isHttpBaseUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (
-    (url.protocol === "https:" || url.protocol === "http:") && url.search === "" && url.hash === ""
-  );
-}
-
 /**
  * Checks the options once, when the channel is made, and fills in the defaults. Throws an
  * `Error` listing every problem: the only place the adapter throws.
  */
 export function resolveZapperOptions(options: ZapperChannelOptions): ResolvedZapperOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message);
-    throw new Error(`createZapperChannel: invalid options: ${problems.join("; ")}`);
-  }
-  const { instanceId, apiKey, baseUrl, timeoutMs, transport, expiration } = parsed.data;
-  return {
-    instanceId,
-    apiKey,
-    baseUrl: (baseUrl ?? DEFAULT_ZAPPER_BASE_URL).replace(/\/+$/, ""),
-    timeoutMs: timeoutMs ?? DEFAULT_ZAPPER_TIMEOUT_MS,
-    transport: transport ?? fetchTransport(),
-    expiration,
-  };
+  return parseAdapterOptions("createZapperChannel", optionsSchema, options);
 }

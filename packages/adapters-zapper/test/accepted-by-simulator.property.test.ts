@@ -1,9 +1,9 @@
 import { type ButtonMessage, createButtonMessage, WHATSAPP_CLOUD_LIMITS } from "@replykit/core";
+import { sendContext as context } from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createZapperChannel } from "../src/index.js";
-import { context } from "./messages.js";
 import { lastAccepted } from "./simulated-channel.js";
 
 let simulator: ZapperSimulator;

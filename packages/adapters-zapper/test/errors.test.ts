@@ -1,21 +1,21 @@
 import { isProviderError, ProviderRejected, ProviderUnavailable } from "@replykit/core";
-import type { JsonAnswer } from "@replykit/http-transport";
+import { type JsonAnswer, redactor } from "@replykit/http-transport";
+import {
+  jsonAnswer as answer,
+  buttonMessage,
+  sendContext as context,
+  failureOf,
+  renderings as rendered,
+} from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readZapperAnswer, redactor } from "../src/errors.js";
+import { readZapperAnswer } from "../src/errors.js";
 import { createZapperChannel } from "../src/index.js";
-import { buttonMessage, context, failureOf } from "./messages.js";
 import { channelFor, RECIPIENT } from "./simulated-channel.js";
 
 const API_KEY = "zk_live_0123456789abcdef";
 const INSTANCE_ID = "inst_secretinstance0042";
 const redact = redactor([API_KEY, INSTANCE_ID]);
-
-const answer = (status: number, body: unknown, retryAfterMs?: number): JsonAnswer => ({
-  status,
-  body,
-  retryAfterMs,
-});
 
 function errorOf(reply: JsonAnswer) {
   const outcome = readZapperAnswer(reply, redact);
@@ -29,10 +29,6 @@ const fastify = (statusCode: number, error: string, message: string, code?: stri
   error,
   message,
 });
-
-function rendered(error: unknown): string {
-  return [String(error), JSON.stringify(error), (error as Error).stack ?? ""].join("\n");
-}
 
 describe("a successful answer", () => {
   it("gives the message id found at key.id", () => {

@@ -1,9 +1,9 @@
 import { ProviderRejected, ProviderUnavailable } from "@replykit/core";
+import { buttonMessage, sendContext as context, failureOf } from "@replykit/http-transport/testing";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createZapperChannel } from "../src/index.js";
-import { buttonMessage, context, failureOf } from "./messages.js";
 import { RECIPIENT } from "./simulated-channel.js";
 
 const ORIGIN = "https://api.zapperapi.com";

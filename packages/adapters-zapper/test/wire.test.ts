@@ -1,7 +1,7 @@
+import { buttonMessage, sendContext as context } from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createZapperChannel, toJid, toZapperButtonsRequest } from "../src/index.js";
-import { buttonMessage, context } from "./messages.js";
 import { channelFor, lastAccepted, RECIPIENT } from "./simulated-channel.js";
 
 let simulator: ZapperSimulator;

@@ -1,5 +1,26 @@
+export {
+  baseUrlOption,
+  type CredentialForm,
+  type CredentialRules,
+  credentialOption,
+  normalizeBaseUrl,
+  type OptionWithDefault,
+  PATH_SEGMENT_CHARACTERS,
+  PRINTABLE_ASCII,
+  parseAdapterOptions,
+  TOKEN_CHARACTERS,
+  timeoutMsOption,
+  transportOption,
+} from "./adapter-options.js";
 export { fetchTransport } from "./fetch-transport.js";
 export { type JsonAnswer, type JsonPost, postJson } from "./post-json.js";
+export {
+  oneLine,
+  type ProviderTextOptions,
+  quoteProviderText,
+  type Redact,
+  redactor,
+} from "./provider-text.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type ErrorDetails, errorFromStatus, unexpectedAnswer } from "./status.js";
 export type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
