@@ -37,7 +37,10 @@ export interface ButtonMessageInput {
 }
 
 export interface CreateButtonMessageOptions {
-  /** Length limits to enforce; the WhatsApp Cloud API limits by default. */
+  /**
+   * Stricter length limits than WhatsApp Cloud's, which are the default. A larger value is
+   * ignored: a `ButtonMessage` must fit every provider, since adapters send it unchecked.
+   */
   readonly limits?: Partial<TextLimits>;
 }
 
@@ -60,14 +63,42 @@ const looseInput = z.looseObject({
   buttons: z.array(z.unknown()),
 });
 
-function typeIssues(input: unknown): Issue[] {
-  const parsed = inputShape.safeParse(input);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({
-    code: "invalid_type",
-    path: issue.path.filter((key): key is string | number => typeof key !== "symbol"),
-    message: `${issue.path.join(".") || "message"}: ${issue.message}`,
-  }));
+function tightened(overrides: Partial<TextLimits> = {}): TextLimits {
+  const limit = (field: keyof TextLimits) =>
+    Math.min(WHATSAPP_CLOUD_LIMITS[field], overrides[field] ?? Number.POSITIVE_INFINITY);
+  return {
+    buttonTitle: limit("buttonTitle"),
+    buttonId: limit("buttonId"),
+    body: limit("body"),
+    header: limit("header"),
+    footer: limit("footer"),
+  };
+}
+
+interface LooseFields {
+  readonly header?: unknown;
+  readonly body?: unknown;
+  readonly footer?: unknown;
+  readonly buttons: readonly unknown[];
+}
+
+/**
+ * The input's fields, and an `invalid_type` issue per field of the wrong type. The strict
+ * parse is all a well-typed caller pays; only a failing one is parsed again, loosely, so
+ * that the rules below still run on the fields whose type is right.
+ */
+function fieldsOf(input: unknown): { issues: Issue[]; fields: LooseFields | undefined } {
+  const strict = inputShape.safeParse(input);
+  if (strict.success) return { issues: [], fields: strict.data };
+  const issues = strict.error.issues.map(
+    (issue): Issue => ({
+      code: "invalid_type",
+      path: issue.path.filter((key): key is string | number => typeof key !== "symbol"),
+      message: `${issue.path.join(".") || "message"}: ${issue.message}`,
+    }),
+  );
+  const loose = looseInput.safeParse(input);
+  return { issues, fields: loose.success ? loose.data : undefined };
 }
 
 const asString = (value: unknown): string | undefined =>
@@ -88,12 +119,11 @@ export function createButtonMessage(
   input: ButtonMessageInput,
   options: CreateButtonMessageOptions = {},
 ): ButtonMessageResult {
-  const limits: TextLimits = { ...WHATSAPP_CLOUD_LIMITS, ...options.limits };
-  const issues = typeIssues(input);
-  const loose = looseInput.safeParse(input);
-  if (!loose.success) return { ok: false, issues };
+  const limits = tightened(options.limits);
+  const { issues, fields } = fieldsOf(input);
+  if (fields === undefined) return { ok: false, issues };
 
-  const { header, body, footer, buttons } = loose.data;
+  const { header, body, footer, buttons } = fields;
   const bodyText = asString(body);
   const headerText = asString(header);
   const footerText = asString(footer);

@@ -14,6 +14,12 @@ export interface DeliveryPolicy {
    * wait ends the retries, and its `retryAfterMs` reaches the caller. Default 5 000.
    */
   readonly maxBackoffMs: number;
+  /**
+   * Whether to retry a failure after which the message may have been delivered (a timeout,
+   * a reset connection, a 5xx: `deliveryUnknown`). Default `true`, as the providers
+   * advise; `false` trades a possible duplicate for a possible loss (at most once).
+   */
+  readonly retryWhenDeliveryUnknown: boolean;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
@@ -21,6 +27,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
   maxRetries: 2,
   initialBackoffMs: 250,
   maxBackoffMs: 5_000,
+  retryWhenDeliveryUnknown: true,
 });
 
 /** Any subset of a policy; an `undefined` field keeps its default (handy for parsed config). */
@@ -36,6 +43,7 @@ export function resolveDeliveryPolicy(overrides: DeliveryPolicyOverrides = {}): 
 const isRetryable = (policy: DeliveryPolicy) => (error: ProviderError) =>
   error._tag === "ProviderUnavailable" &&
   error.retryable &&
+  (policy.retryWhenDeliveryUnknown || error.deliveryUnknown !== true) &&
   (error.retryAfterMs ?? 0) <= policy.maxBackoffMs;
 
 const retryAfterOf = (error: ProviderError): number =>

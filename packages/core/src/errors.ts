@@ -37,11 +37,14 @@ export class ChannelNotConfigured extends Data.TaggedError("ChannelNotConfigured
 }> {}
 
 /**
- * The idempotency key is in use by a request still running, or was first used for a
- * different request. Retrying later (first case) or using a fresh key (second) resolves it.
+ * The idempotency key cannot serve this request: a request with it is still running
+ * (`in_progress`: retry later), it was first used for another request
+ * (`different_request`: use a fresh key), or its first request failed in a way that may
+ * still have delivered the message (`outcome_unknown`: check before sending again under a
+ * fresh key — sending under this one would risk exactly the duplicate it exists to prevent).
  */
 export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{
-  readonly reason: "in_progress" | "different_request";
+  readonly reason: "in_progress" | "different_request" | "outcome_unknown";
   readonly message: string;
 }> {}
 
@@ -59,8 +62,11 @@ export class ProviderRejected extends Data.TaggedError("ProviderRejected")<{
 }
 
 /**
- * The provider could not be reached or asked us to slow down. `retryable` is the adapter's
- * judgement that sending again is safe; `retryAfterMs` carries the provider's `Retry-After`.
+ * The provider could not be reached, failed, or asked us to slow down. `retryable` is the
+ * adapter's judgement that sending again may succeed; `retryAfterMs` carries the provider's
+ * `Retry-After`. `deliveryUnknown` says the request may have reached the provider and the
+ * message may have been delivered (a timeout or reset after the request was written, a
+ * 5xx, Meta's 131000): a retry may then show the customer the buttons twice.
  */
 export class ProviderUnavailable extends Data.TaggedError("ProviderUnavailable")<{
   readonly provider: string;
@@ -68,6 +74,7 @@ export class ProviderUnavailable extends Data.TaggedError("ProviderUnavailable")
   readonly httpStatus?: number;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  readonly deliveryUnknown?: boolean;
   readonly message: string;
 }> {}
 
@@ -84,5 +91,12 @@ export type SendButtonsError =
   | ProviderRejected
   | ProviderUnavailable;
 
-export const isProviderError = (error: unknown): error is ProviderError =>
-  error instanceof ProviderRejected || error instanceof ProviderUnavailable;
+/**
+ * By tag rather than `instanceof`, so that errors made by another copy of this package (two
+ * versions installed side by side) are still recognised.
+ */
+export const isProviderError = (error: unknown): error is ProviderError => {
+  const tag =
+    typeof error === "object" && error !== null ? (error as { _tag?: unknown })._tag : undefined;
+  return tag === "ProviderRejected" || tag === "ProviderUnavailable";
+};

@@ -4,7 +4,11 @@ import type { SendButtonsResult } from "./send-buttons-result.js";
 import { systemClock } from "./system-clock.js";
 
 type Entry =
-  | { readonly status: "in_progress"; readonly fingerprint: string; readonly expiresAt: number }
+  | {
+      readonly status: "in_progress" | "outcome_unknown";
+      readonly fingerprint: string;
+      readonly expiresAt: number;
+    }
   | {
       readonly status: "completed";
       readonly fingerprint: string;
@@ -42,14 +46,14 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.#forgetExpired(now);
     const entry = this.#entries.get(key);
     if (entry !== undefined && entry.expiresAt > now) return entry;
-    this.#entries.set(key, { status: "in_progress", fingerprint, expiresAt: now + this.#ttlMs });
+    this.#put(key, { status: "in_progress", fingerprint, expiresAt: now + this.#ttlMs });
     return { status: "claimed" };
   }
 
   async complete(key: string, result: SendButtonsResult): Promise<void> {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
-    this.#entries.set(key, {
+    this.#put(key, {
       status: "completed",
       fingerprint: entry.fingerprint,
       result,
@@ -57,12 +61,27 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     });
   }
 
+  async markOutcomeUnknown(key: string): Promise<void> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#put(key, {
+      status: "outcome_unknown",
+      fingerprint: entry.fingerprint,
+      expiresAt: this.#clock.now() + this.#ttlMs,
+    });
+  }
+
+  // A Map keeps a key where it was first inserted; deleting first moves it to the end, so
+  // the map stays in expiry order and the sweep below can stop at the first live entry.
+  #put(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+  }
+
   async release(key: string): Promise<void> {
     this.#entries.delete(key);
   }
 
-  // Entries sit in the map roughly in expiry order (a fixed TTL from insertion), so the
-  // expired ones are at the front and the sweep stops at the first live one.
   #forgetExpired(now: number): void {
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt > now) return;

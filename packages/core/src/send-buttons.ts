@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Cause, Effect, Exit, Option } from "effect";
 import {
   type ButtonMessage,
   type ButtonMessageInput,
@@ -234,6 +234,7 @@ function deliverWithRetries(
               new ProviderUnavailable({
                 provider: channel.provider,
                 retryable: true,
+                deliveryUnknown: true,
                 message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
               }),
             ),
@@ -266,9 +267,13 @@ function asProviderError(cause: unknown, provider: string): ProviderError {
   return new ProviderUnavailable({
     provider,
     retryable: false,
+    deliveryUnknown: true,
     message: `the ${provider} channel failed unexpectedly (${name})`,
   });
 }
+
+const mayHaveBeenDelivered = (error: ProviderError): boolean =>
+  error._tag === "ProviderUnavailable" && error.deliveryUnknown === true;
 
 function fingerprintOf(command: SendButtonsCommand, message: ButtonMessage): string {
   return JSON.stringify([
@@ -308,6 +313,13 @@ function onlyOnce(
         message: "a request with this idempotency key is still being processed",
       });
     }
+    if (claim.status === "outcome_unknown") {
+      return yield* new IdempotencyConflict({
+        reason: "outcome_unknown",
+        message:
+          "the first request with this idempotency key failed after it may have delivered the message; check before sending again with a new key",
+      });
+    }
     if (claim.status === "completed") {
       logger.log("info", "send_buttons.replayed", {
         requestId,
@@ -317,9 +329,13 @@ function onlyOnce(
     }
     return yield* run.pipe(
       Effect.onExit((exit) =>
-        Effect.promise(() =>
-          exit._tag === "Success" ? store.complete(key, exit.value) : store.release(key),
-        ),
+        Effect.promise(() => {
+          if (Exit.isSuccess(exit)) return store.complete(key, exit.value);
+          const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause));
+          return error !== undefined && mayHaveBeenDelivered(error)
+            ? store.markOutcomeUnknown(key)
+            : store.release(key);
+        }),
       ),
     );
   });

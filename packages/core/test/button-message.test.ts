@@ -74,6 +74,15 @@ describe("createButtonMessage", () => {
     });
   });
 
+  it("only tightens limits: a larger limit than WhatsApp Cloud's is ignored", () => {
+    const long = { body: "b".repeat(1025), buttons: [{ id: "a", title: "t".repeat(21) }] };
+    const result = createButtonMessage(long, { limits: { body: 5000, buttonTitle: 100 } });
+    expect(result.ok ? [] : result.issues.map((issue) => issue.code)).toEqual([
+      "too_long",
+      "too_long",
+    ]);
+  });
+
   it("rejects a message without buttons", () => {
     expect(issuesOf({ body: "Hi", buttons: [] })).toEqual([
       expect.objectContaining({ code: "too_few_buttons", path: ["buttons"] }),

@@ -27,6 +27,8 @@ channelConformance("FakeChannel", async () => {
           message: "the provider's answer was not understood (unexpected shape)",
         }),
       delayNext: () => channel.answerNext({ kind: "hang" }),
+      // The fake holds no credential, so it has none to quote back.
+      rejectNextQuoting: () => channel.answerNext({ kind: "reject" }),
     },
   };
 });

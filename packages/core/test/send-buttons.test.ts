@@ -403,3 +403,56 @@ describe("sendButtons", () => {
     });
   });
 });
+
+describe("sendButtons when the message may have been delivered", () => {
+  it("keeps the idempotency key, so a repeat cannot send a duplicate", async () => {
+    const { deps, channel } = world();
+    const noRetry = { ...deps, policy: { ...deps.policy, maxRetries: 0 } };
+    channel.answerNext({ kind: "unavailable", deliveryUnknown: true, providerCode: 131000 });
+    expect(await failureOf(noRetry, command({ idempotencyKey: "k1" }))).toMatchObject({
+      _tag: "ProviderUnavailable",
+      deliveryUnknown: true,
+    });
+    expect(await failureOf(noRetry, command({ idempotencyKey: "k1" }))).toMatchObject({
+      _tag: "IdempotencyConflict",
+      reason: "outcome_unknown",
+    });
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("retries it by default, as the providers advise", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", deliveryUnknown: true });
+    expect((await runSendButtons(deps, command())).ok).toBe(true);
+    expect(channel.sends).toHaveLength(2);
+  });
+
+  it("does not retry it when the policy asks for at most once", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", deliveryUnknown: true });
+    const atMostOnce = { ...deps, policy: { ...deps.policy, retryWhenDeliveryUnknown: false } };
+    expect(await failureOf(atMostOnce, command())).toMatchObject({ deliveryUnknown: true });
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("still retries a failure that proves nothing was sent under an at-most-once policy", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", providerCode: 130429 });
+    const atMostOnce = { ...deps, policy: { ...deps.policy, retryWhenDeliveryUnknown: false } };
+    expect((await runSendButtons(atMostOnce, command())).ok).toBe(true);
+    expect(channel.sends).toHaveLength(2);
+  });
+
+  it("counts an attempt that timed out as possibly delivered", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "hang" });
+    const error = await failureOf(
+      { ...deps, policy: { attemptTimeoutMs: 20, maxRetries: 0 } },
+      command({ idempotencyKey: "k1" }),
+    );
+    expect(error).toMatchObject({ deliveryUnknown: true });
+    expect(await failureOf(deps, command({ idempotencyKey: "k1" }))).toMatchObject({
+      reason: "outcome_unknown",
+    });
+  });
+});

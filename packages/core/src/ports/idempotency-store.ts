@@ -4,6 +4,8 @@ export type IdempotencyClaim =
   /** The caller now owns the key and must `complete` or `release` it. */
   | { readonly status: "claimed" }
   | { readonly status: "in_progress"; readonly fingerprint: string }
+  /** The first request failed after it may have reached the provider. */
+  | { readonly status: "outcome_unknown"; readonly fingerprint: string }
   | {
       readonly status: "completed";
       readonly fingerprint: string;
@@ -20,4 +22,9 @@ export interface IdempotencyStore {
   complete(key: string, result: SendButtonsResult): Promise<void>;
   /** Forgets a claimed key whose request failed, so that the client may try again. */
   release(key: string): Promise<void>;
+  /**
+   * Keeps a claimed key whose request failed after it may have delivered the message: later
+   * claims get `"outcome_unknown"` until the key expires, and nothing is sent under it again.
+   */
+  markOutcomeUnknown(key: string): Promise<void>;
 }

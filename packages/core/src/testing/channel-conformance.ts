@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ButtonMessage,
-  type ButtonMessageInput,
-  createButtonMessage,
-} from "../button-message.js";
 import { isProviderError, ProviderRejected, ProviderUnavailable } from "../errors.js";
 import { MAX_BUTTONS } from "../limits.js";
-import type { ChannelPort, SendContext } from "../ports/channel.js";
+import type { ChannelPort } from "../ports/channel.js";
+import {
+  sendContext as context,
+  failureOf,
+  buttonMessage as message,
+  renderings,
+} from "./fixtures.js";
 
 /** Makes the provider behind a channel misbehave, once, on its next request. */
 export interface ProviderControl {
@@ -22,6 +23,11 @@ export interface ProviderControl {
   answerNextWithUnexpectedBody(): void | Promise<void>;
   /** The next answer comes only after `milliseconds`. */
   delayNext(milliseconds: number): void | Promise<void>;
+  /**
+   * A rejection whose text quotes `text`, as a provider or proxy may echo a credential it
+   * was sent (Z-API quotes a wrong `Client-Token`): the adapter must redact it.
+   */
+  rejectNextQuoting(text: string): void | Promise<void>;
 }
 
 export interface ChannelUnderTest {
@@ -36,31 +42,11 @@ export interface ChannelUnderTest {
   close?(): Promise<void>;
 }
 
-function message(input: ButtonMessageInput): ButtonMessage {
-  const built = createButtonMessage(input);
-  if (!built.ok) throw new Error(`conformance fixture is invalid: ${JSON.stringify(built.issues)}`);
-  return built.value;
-}
-
 const buttons = (count: number) =>
   Array.from({ length: count }, (_, index) => ({
     id: `option-${index + 1}`,
     title: `Option ${index + 1}`,
   }));
-
-const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({
-  requestId: "conformance-request",
-  signal,
-});
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the send to fail, but it succeeded");
-}
 
 /**
  * The behaviour every {@link ChannelPort} must have, as a vitest suite. Call it at the top
@@ -176,9 +162,12 @@ export function channelConformance(name: string, setup: () => Promise<ChannelUnd
         context(controller.signal),
       );
       setTimeout(() => controller.abort(), 20);
+      const started = Date.now();
       const error = await failureOf(pending);
       errorsRaised.push(error);
       expect(error).toBeInstanceOf(ProviderUnavailable);
+      // Well before the provider's 3 s: the adapter gave up on the abort, not on a timeout.
+      expect(Date.now() - started).toBeLessThan(1_500);
     });
 
     it("keeps working after a failure", async () => {
@@ -190,13 +179,13 @@ export function channelConformance(name: string, setup: () => Promise<ChannelUnd
       expect(receipt.providerMessageId).toBe(await subject.lastAcceptedMessageId());
     });
 
-    it("never puts a credential in an error", () => {
-      expect(errorsRaised.length).toBeGreaterThanOrEqual(5);
+    it("never puts a credential in an error, even one the provider quotes back", async () => {
+      for (const secret of subject.secrets) {
+        await subject.provider.rejectNextQuoting(secret);
+        errorsRaised.push(await sendExpectingFailure());
+      }
       for (const error of errorsRaised) {
-        const rendered = [String(error), JSON.stringify(error), (error as Error).stack ?? ""].join(
-          "\n",
-        );
-        for (const secret of subject.secrets) expect(rendered).not.toContain(secret);
+        for (const secret of subject.secrets) expect(renderings(error)).not.toContain(secret);
       }
     });
   });

@@ -14,6 +14,7 @@ export type FakeAnswer =
       readonly retryAfterMs?: number;
       readonly providerCode?: ProviderCode;
       readonly message?: string;
+      readonly deliveryUnknown?: boolean;
     }
   /** Never answers until the send is aborted. */
   | { readonly kind: "hang" }
@@ -87,6 +88,9 @@ export class FakeChannel implements ChannelPort {
           message: answer.message ?? "the provider is unavailable",
           ...(answer.providerCode === undefined ? {} : { providerCode: answer.providerCode }),
           ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
+          ...(answer.deliveryUnknown === undefined
+            ? {}
+            : { deliveryUnknown: answer.deliveryUnknown }),
         });
       case "hang":
         return new Promise<never>((_, reject) => {

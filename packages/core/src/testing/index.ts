@@ -13,6 +13,7 @@ export {
   type FakeChannelOptions,
   type FakeSend,
 } from "./fake-channel.js";
+export { buttonMessage, failureOf, renderings, sendContext } from "./fixtures.js";
 export { InMemoryAuthenticator } from "./in-memory-authenticator.js";
 export {
   InMemoryAgentDirectory,
