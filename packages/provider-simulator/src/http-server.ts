@@ -71,6 +71,11 @@ export interface CommonSimulatorOptions {
   readonly port?: number;
   /** Delay added before every answer. Default 0. */
   readonly latencyMs?: number;
+  /**
+   * How many requests `received` keeps, the oldest dropped first. Default: all of them,
+   * as tests want; a long-running demo sets a bound so memory stays flat.
+   */
+  readonly maxRecorded?: number;
 }
 
 export type JsonBody =
@@ -121,6 +126,9 @@ export async function startSimulatorServer<TCredentials>(
   const host = options.host ?? DEFAULT_HOST;
   const baseLatencyMs = options.latencyMs ?? 0;
   const received: RecordedRequest[] = [];
+  const maxRecorded = options.maxRecorded ?? Number.POSITIVE_INFINITY;
+  // Bumped by reset(): requests begun before it are dropped instead of answered.
+  let generation = 0;
   const pending: PendingFailure[] = [];
   // Aborting cancels pending delays so close() never waits on a sleeping request.
   const shutdown = new AbortController();
@@ -145,6 +153,7 @@ export async function startSimulatorServer<TCredentials>(
   });
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedIn = generation;
     const receivedAt = new Date();
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? "/", "http://simulator.invalid");
@@ -165,6 +174,12 @@ export async function startSimulatorServer<TCredentials>(
         res.destroy();
         return;
       }
+      // A request that outlived a reset() (or its client) belongs to a test that has moved
+      // on: answering and recording it would surface in the next test's `received`.
+      if (startedIn !== generation || res.destroyed) {
+        res.destroy();
+        return;
+      }
     }
 
     const record = (response: SimulatedResponse | ConnectionReset): void => {
@@ -179,6 +194,7 @@ export async function startSimulatorServer<TCredentials>(
         injected: failure !== undefined && !isDelayOnly(failure),
         response,
       });
+      if (received.length > maxRecorded) received.splice(0, received.length - maxRecorded);
     };
 
     if (failure?.reset === true) {
@@ -223,6 +239,7 @@ export async function startSimulatorServer<TCredentials>(
       received.length = 0;
     },
     reset() {
+      generation += 1;
       received.length = 0;
       pending.length = 0;
       behaviour.reset?.();

@@ -51,6 +51,7 @@ export interface ProviderSimulatorOptions {
   /** Shared by all three servers unless a provider's own options say otherwise. */
   readonly host?: string;
   readonly latencyMs?: number;
+  readonly maxRecorded?: number;
   readonly whatsapp?: WhatsAppSimulatorOptions;
   readonly zapi?: ZapiSimulatorOptions;
   readonly zapper?: ZapperSimulatorOptions;
@@ -72,6 +73,7 @@ export async function startProviderSimulator(
   const shared: CommonSimulatorOptions = {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+    ...(options.maxRecorded === undefined ? {} : { maxRecorded: options.maxRecorded }),
   };
   const [whatsapp, zapi, zapper] = await Promise.allSettled([
     startWhatsAppSimulator({ ...shared, ...options.whatsapp }),

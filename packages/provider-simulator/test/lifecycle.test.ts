@@ -93,12 +93,49 @@ describe("startProviderSimulator", () => {
 
   it("fails to start, and leaves nothing listening, when a port is taken", async () => {
     const taken = await startWhatsAppSimulator();
+    // Free ports for the two that do start, so the test can check they were closed again.
+    const probe = await startWhatsAppSimulator();
+    const probe2 = await startWhatsAppSimulator();
+    const [whatsappPort, zapperPort] = [probe.port, probe2.port];
+    await Promise.all([probe.close(), probe2.close()]);
     try {
-      await expect(startProviderSimulator({ zapi: { port: taken.port } })).rejects.toThrow(
-        /EADDRINUSE/,
-      );
+      await expect(
+        startProviderSimulator({
+          whatsapp: { port: whatsappPort },
+          zapi: { port: taken.port },
+          zapper: { port: zapperPort },
+        }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect(await canListenOn(whatsappPort)).toBe(true);
+      expect(await canListenOn(zapperPort)).toBe(true);
     } finally {
       await taken.close();
+    }
+  });
+
+  it("drops a request still waiting on latency when reset() is called", async () => {
+    const sim = await startWhatsAppSimulator();
+    try {
+      sim.failNext({ latencyMs: 150 });
+      const pending = fetch(`${sim.baseUrl}/v23.0/${sim.credentials.phoneNumberId}/messages`, {
+        method: "POST",
+      }).catch(() => "dropped");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sim.reset();
+      expect(await pending).toBe("dropped");
+      expect(sim.received).toHaveLength(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("keeps only the newest maxRecorded requests", async () => {
+    const sim = await startWhatsAppSimulator({ maxRecorded: 2 });
+    try {
+      for (const path of ["/a", "/b", "/c"]) await fetch(`${sim.baseUrl}${path}`);
+      expect(sim.received.map((request) => request.path)).toEqual(["/b", "/c"]);
+    } finally {
+      await sim.close();
     }
   });
 });
