@@ -11,6 +11,7 @@ import {
   DEMO_CONVERSATIONS,
   OTHER_AGENT_ID,
 } from "../src/demo/demo-config.js";
+import { listen } from "../src/node/server.js";
 import { startStandalone } from "../src/node/standalone.js";
 
 const sendButtons = (url: string, token: string, body: Record<string, string>) =>
@@ -115,8 +116,29 @@ describe("the standalone Node server", () => {
         startStandalone({ env: { PORT: "0", REPLYKIT_CONFIG: join(folder, "missing.json") } }),
       ).rejects.toThrow(/cannot read the configuration file .*ENOENT/);
       await expect(startStandalone({ env: { PORT: "eighty" } })).rejects.toThrow(/PORT/);
+      // An empty PORT would otherwise read as 0: a random port nobody knows about.
+      await expect(startStandalone({ env: { PORT: "" } })).rejects.toThrow(
+        /PORT must be a port number/,
+      );
+      await expect(startStandalone({ env: { PORT: "70000" } })).rejects.toThrow(/PORT/);
     } finally {
       await rm(folder, { recursive: true });
     }
+  });
+
+  it("lets a request in flight finish when it is closed, then stops listening", async () => {
+    const slow = {
+      fetch: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return new Response("done");
+      },
+    };
+    const server = await listen(slow, { port: 0, hostname: "127.0.0.1" });
+    const inFlight = fetch(`${server.url}/`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await server.close();
+    const response = await inFlight;
+    expect(await response.text()).toBe("done");
+    await expect(fetch(`${server.url}/`)).rejects.toThrow();
   });
 });

@@ -18,7 +18,12 @@ import { listen } from "./server.js";
 
 const environmentSchema = z.object({
   REPLYKIT_CONFIG: z.string().min(1).optional(),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, "PORT must be a port number (0 to 65535)")
+    .transform(Number)
+    .pipe(z.int().max(65_535, "PORT must be a port number (0 to 65535)"))
+    .default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -67,8 +72,11 @@ async function configFromFile(path: string, env: StandaloneOptions["env"]): Prom
  */
 export async function startStandalone(options: StandaloneOptions): Promise<StandaloneServer> {
   const settings = environment(options.env);
+  // The demo runs for as long as someone tries it: keep the last requests only.
   const simulator =
-    settings.REPLYKIT_CONFIG === undefined ? await startProviderSimulator() : undefined;
+    settings.REPLYKIT_CONFIG === undefined
+      ? await startProviderSimulator({ maxRecorded: 100 })
+      : undefined;
   const transport = undiciTransport();
   const closeAll = async (...closers: (() => Promise<void>)[]) => {
     await Promise.allSettled(closers.map((close) => close()));
