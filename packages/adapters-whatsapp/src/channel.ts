@@ -4,7 +4,7 @@ import {
   isProviderError,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
-import { postJson } from "@replykit/http-transport";
+import { postJson, redactor } from "@replykit/http-transport";
 import { readWhatsAppAnswer, WHATSAPP_PROVIDER } from "./errors.js";
 import { resolveOptions, type WhatsAppChannelOptions } from "./options.js";
 import { toWhatsAppRequest } from "./wire.js";
@@ -30,7 +30,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): ChannelP
   const config = resolveOptions(options);
   const url = `${config.baseUrl}/${config.apiVersion}/${encodeURIComponent(config.phoneNumberId)}/messages`;
   const headers = Object.freeze({ authorization: `Bearer ${config.accessToken}` });
-  const secrets = [config.accessToken];
+  // Built once: every error answer of this channel is scrubbed of the same token.
+  const redact = redactor([config.accessToken]);
 
   return {
     provider: WHATSAPP_PROVIDER,
@@ -45,7 +46,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): ChannelP
         timeoutMs: config.timeoutMs,
         signal: context.signal,
       });
-      const outcome = readWhatsAppAnswer(answer, secrets);
+      const outcome = readWhatsAppAnswer(answer, redact);
       if (isProviderError(outcome)) throw outcome;
       return outcome;
     },

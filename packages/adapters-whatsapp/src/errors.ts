@@ -9,19 +9,18 @@ import {
   type JsonAnswer,
   quoteProviderText,
   type Redact,
-  redactor,
   unexpectedAnswer,
 } from "@replykit/http-transport";
 import { z } from "zod";
 
 export const WHATSAPP_PROVIDER = "whatsapp";
 
-// The documented success answer. Extra fields (Meta adds some, e.g. `message_status`) are
-// allowed; a missing message id is not, since the id is what the caller gets back.
+// The success answer, read for the one thing the caller gets back: the first message's id.
+// The rest of the documented answer (`messaging_product`, `contacts`, Meta's extra fields such
+// as `message_status`) is not required: a send that worked must not be reported as a failure
+// because a field we do not use is missing or has changed shape.
 const successAnswer = z.looseObject({
-  messaging_product: z.literal("whatsapp"),
-  contacts: z.array(z.looseObject({ input: z.string(), wa_id: z.string() })),
-  messages: z.array(z.looseObject({ id: z.string().min(1) })).min(1),
+  messages: z.tuple([z.looseObject({ id: z.string().min(1) })], z.unknown()),
 });
 
 // Meta's Graph error envelope. Only `code` decides the mapping; a malformed optional field
@@ -47,7 +46,7 @@ type Outcome =
   | "rejected"
   /** Meta asked us to slow down; nothing was sent, so a later retry is safe. */
   | "rate-limited"
-  /** Meta failed on its side, possibly after sending: see `maybeSent` below. */
+  /** Meta failed on its side, possibly after sending: see the `"maybe-sent"` case below. */
   | "maybe-sent";
 
 /** Every code of the providers/README.md table, with what it means to the sender. */
@@ -75,24 +74,24 @@ const META_CODES: Readonly<Record<number, { outcome: Outcome; meaning: string }>
 /** Provider text is kept, but bounded: it ends up in logs and API answers. */
 const MAX_PROVIDER_TEXT = 300;
 
+/** Quotes provider text as it is: for reading answers of a channel that holds no secret. */
+const keepText: Redact = (text) => text;
+
 /**
  * Reads Meta's answer to a send: the `wamid` on success, otherwise the domain error that
- * keeps Meta's code and message. `secrets` are blanked out (as given and URL-encoded) of any
- * provider text quoted in an error, in case an upstream (a proxy at `baseUrl`) echoes the
- * request back.
+ * keeps Meta's code and message. `redact` (a `redactor` of the channel's access token, made
+ * once per channel) blanks credentials out of any provider text quoted in an error, in case
+ * an upstream (a proxy at `baseUrl`) echoes the request back.
  */
 export function readWhatsAppAnswer(
   answer: JsonAnswer,
-  secrets: readonly string[] = [],
+  redact: Redact = keepText,
 ): SendReceipt | ProviderError {
   if (answer.status >= 200 && answer.status < 300) {
     const success = successAnswer.safeParse(answer.body);
-    if (!success.success) return unexpectedAnswer(WHATSAPP_PROVIDER, answer);
-    // `.min(1)` above guarantees the first message.
-    const [first] = success.data.messages;
-    return first === undefined
-      ? unexpectedAnswer(WHATSAPP_PROVIDER, answer)
-      : { providerMessageId: first.id };
+    return success.success
+      ? { providerMessageId: success.data.messages[0].id }
+      : unexpectedAnswer(WHATSAPP_PROVIDER, answer);
   }
 
   const envelope = errorEnvelope.safeParse(answer.body);
@@ -104,7 +103,7 @@ export function readWhatsAppAnswer(
   }
   const error = envelope.data.error;
   const known = META_CODES[error.code];
-  const message = describe(error, known?.meaning, redactor(secrets));
+  const message = describe(error, known?.meaning, redact);
   const base = { provider: WHATSAPP_PROVIDER, providerCode: error.code, httpStatus: answer.status };
   const retryAfter = answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs };
 
@@ -114,13 +113,19 @@ export function readWhatsAppAnswer(
     case "rate-limited":
       return new ProviderUnavailable({ ...base, retryable: true, ...retryAfter, message });
     case "maybe-sent":
-      // Meta documents 131000, 1 and 2 as "retry, but the message may have been sent". The
-      // Cloud API has no idempotency key, so a retry that follows a send that did happen
-      // puts a second, identical set of buttons in front of the user, who may tap both.
-      // The use case retries only what an adapter marks retryable, so we mark these not
-      // retryable: a possible lost message is the caller's informed decision (check the
-      // status webhooks, then resend), a duplicate is not one it can take back.
-      return new ProviderUnavailable({ ...base, retryable: false, ...retryAfter, message });
+      // Meta documents 131000, 1 and 2 as "retry, but the message may have been sent". Both
+      // halves are reported as they are: retryable, as Meta advises, and `deliveryUnknown`,
+      // since the Cloud API has no idempotency key and a retry after a send that did happen
+      // shows the user the same buttons twice. Whether to take that risk is not the
+      // adapter's call: the use case keeps the caller's idempotency key after such a failure,
+      // and its `DeliveryPolicy.retryWhenDeliveryUnknown` decides whether to retry.
+      return new ProviderUnavailable({
+        ...base,
+        retryable: true,
+        deliveryUnknown: true,
+        ...retryAfter,
+        message,
+      });
     default:
       return errorFromStatus(answer, { ...base, message });
   }

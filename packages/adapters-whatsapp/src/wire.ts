@@ -1,4 +1,5 @@
 import type { ButtonMessage } from "@replykit/core";
+import { phoneDigits } from "@replykit/http-transport";
 
 /** The JSON body of a Cloud API interactive reply-button send (providers/README.md). */
 export interface WhatsAppButtonRequest {
@@ -21,13 +22,13 @@ export interface WhatsAppButtonRequest {
 }
 
 /**
- * The `to` Meta expects: the number with its country code, digits only. Formatting people
- * type or store (`+55 (11) 99999-9999`) is removed: one leading `+`, whitespace, `-`, `(`
- * and `)`. Anything else is kept as given, so Meta, not a guess here, judges a recipient
- * that is not a phone number.
+ * The `to` Meta expects: the number with its country code, digits only. A recipient written
+ * as a phone number (`+55 (11) 99999-9999`) becomes its digits, by the rule every replykit
+ * adapter shares ({@link phoneDigits}). Anything else is sent as given, so Meta, not a guess
+ * here, judges a recipient that is not a phone number.
  */
 export function toWhatsAppRecipient(recipient: string): string {
-  return recipient.replace(/[\s()-]/g, "").replace(/^\+/, "");
+  return phoneDigits(recipient) ?? recipient;
 }
 
 /**

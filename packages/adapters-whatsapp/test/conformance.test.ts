@@ -40,6 +40,19 @@ async function whatsAppUnderTest(owned: OwnedTransport): Promise<ChannelUnderTes
       answerNextWithUnexpectedBody: () =>
         simulator.failNext({ status: 200, body: { something: "else" } }),
       delayNext: (milliseconds) => simulator.failNext({ latencyMs: milliseconds }),
+      // Meta's own envelope, as a proxy or Graph itself might echo the token it got.
+      rejectNextQuoting: (text) =>
+        simulator.failNext({
+          status: 400,
+          body: {
+            error: {
+              message: `(#100) Invalid parameter: ${text}`,
+              type: "OAuthException",
+              code: 100,
+              fbtrace_id: "x",
+            },
+          },
+        }),
     },
     async close() {
       await owned.close();

@@ -1,5 +1,5 @@
 import { isProviderError, ProviderRejected, ProviderUnavailable } from "@replykit/core";
-import type { JsonAnswer } from "@replykit/http-transport";
+import { type JsonAnswer, redactor } from "@replykit/http-transport";
 import {
   jsonAnswer as answer,
   buttonMessage,
@@ -29,7 +29,7 @@ function metaError(code: number, extra: Record<string, unknown> = {}) {
 }
 
 function errorOf(reply: JsonAnswer) {
-  const outcome = readWhatsAppAnswer(reply, [TOKEN]);
+  const outcome = readWhatsAppAnswer(reply, redactor([TOKEN]));
   if (!isProviderError(outcome))
     throw new Error(`expected an error, got ${JSON.stringify(outcome)}`);
   return outcome;
@@ -102,8 +102,16 @@ describe("readWhatsAppAnswer: Meta's documented codes", () => {
     },
   );
 
+  it.each(RATE_LIMITED)(
+    "does not say delivery is unknown for the rate limit Meta %i (HTTP %i): nothing was sent",
+    (code, status) => {
+      const error = errorOf(answer(status, metaError(code)));
+      expect(error).not.toHaveProperty("deliveryUnknown");
+    },
+  );
+
   it.each(MAYBE_SENT)(
-    "maps Meta %i (HTTP %i) to a non-retryable ProviderUnavailable: the message may have been sent",
+    "maps Meta %i (HTTP %i) to a retryable ProviderUnavailable that says delivery is unknown, as Meta documents",
     (code, status) => {
       const error = errorOf(answer(status, metaError(code)));
       expect(error).toBeInstanceOf(ProviderUnavailable);
@@ -111,10 +119,15 @@ describe("readWhatsAppAnswer: Meta's documented codes", () => {
         provider: "whatsapp",
         providerCode: code,
         httpStatus: status,
-        retryable: false,
+        retryable: true,
+        deliveryUnknown: true,
       });
     },
   );
+
+  it.each(REJECTED)("does not say delivery is unknown for Meta %i (HTTP %i)", (code, status) => {
+    expect(errorOf(answer(status, metaError(code)))).not.toHaveProperty("deliveryUnknown");
+  });
 
   it("includes error_data.details, the subcode and the fbtrace_id in the message", () => {
     const error = errorOf(
@@ -213,6 +226,32 @@ describe("readWhatsAppAnswer: codes and answers Meta does not document here", ()
     );
   });
 
+  it.each([500, 502, 503])(
+    "says delivery is unknown for an unknown code with HTTP %i",
+    (status) => {
+      expect(errorOf(answer(status, metaError(999_999)))).toMatchObject({ deliveryUnknown: true });
+    },
+  );
+
+  it.each([408, 429])(
+    "does not say delivery is unknown for an unknown code with HTTP %i",
+    (status) => {
+      expect(errorOf(answer(status, metaError(999_999)))).not.toHaveProperty("deliveryUnknown");
+    },
+  );
+
+  it.each([
+    ["no contacts", { messaging_product: "whatsapp", messages: [{ id: "wamid.x" }] }],
+    ["contacts of another shape", { contacts: "n/a", messages: [{ id: "wamid.x" }] }],
+    ["no messaging_product", { contacts: [], messages: [{ id: "wamid.x" }] }],
+    ["a second message of another shape", { messages: [{ id: "wamid.x" }, { id: 7 }] }],
+  ])(
+    "reads the wamid from a success answer with %s: only messages[0].id is required",
+    (_what, body) => {
+      expect(readWhatsAppAnswer(answer(200, body))).toEqual({ providerMessageId: "wamid.x" });
+    },
+  );
+
   it("reads the wamid from the documented success answer, extra fields allowed", () => {
     expect(
       readWhatsAppAnswer(
@@ -230,7 +269,7 @@ describe("readWhatsAppAnswer: codes and answers Meta does not document here", ()
     ["no messages", { messaging_product: "whatsapp", contacts: [], messages: [] }],
     ["an empty id", { messaging_product: "whatsapp", contacts: [], messages: [{ id: "" }] }],
     ["a numeric id", { messaging_product: "whatsapp", contacts: [], messages: [{ id: 7 }] }],
-    ["no contacts", { messaging_product: "whatsapp", messages: [{ id: "wamid.x" }] }],
+    ["messages that is not a list", { messaging_product: "whatsapp", messages: { id: "wamid.x" } }],
     ["an error envelope", metaError(131000)],
     ["no body at all", undefined],
   ])(
@@ -238,7 +277,7 @@ describe("readWhatsAppAnswer: codes and answers Meta does not document here", ()
     (_what, body) => {
       const error = errorOf(answer(200, body));
       expect(error).toBeInstanceOf(ProviderUnavailable);
-      expect(error).toMatchObject({ httpStatus: 200, retryable: false });
+      expect(error).toMatchObject({ httpStatus: 200, retryable: false, deliveryUnknown: true });
       expect(error.message).toMatch(/unexpected shape/);
     },
   );
@@ -298,13 +337,16 @@ describe("Meta's errors through the simulator, over HTTP", () => {
     },
   );
 
-  it.each([131000, 1, 2])("maps Meta %i to a non-retryable ProviderUnavailable", async (code) => {
-    simulator.failNext({ errorCode: code });
-    const error = await sendFailing();
-    expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ providerCode: code, retryable: false });
-    expect(error.httpStatus).toBeGreaterThanOrEqual(500);
-  });
+  it.each([131000, 1, 2])(
+    "maps Meta %i to a retryable ProviderUnavailable that says delivery is unknown",
+    async (code) => {
+      simulator.failNext({ errorCode: code });
+      const error = await sendFailing();
+      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect(error).toMatchObject({ providerCode: code, retryable: true, deliveryUnknown: true });
+      expect(error.httpStatus).toBeGreaterThanOrEqual(500);
+    },
+  );
 
   it("maps a wrong access token to Meta 190, a ProviderRejected without the token", async () => {
     const wrong = "EAAG-wrong-token-9876543210";
@@ -341,6 +383,15 @@ describe("Meta's errors through the simulator, over HTTP", () => {
     );
     expect(error).toBeInstanceOf(ProviderUnavailable);
     expect(error).toMatchObject({ retryable: true });
+    // A refused connection: nothing was sent, so nothing can have been delivered.
+    expect(error).not.toHaveProperty("deliveryUnknown");
+  });
+
+  it("says delivery is unknown when the connection is reset after the request was sent", async () => {
+    simulator.failNext({ reset: true });
+    const error = await sendFailing();
+    expect(error).toBeInstanceOf(ProviderUnavailable);
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
   });
 
   it("gives up after timeoutMs with a retryable ProviderUnavailable", async () => {
@@ -354,7 +405,7 @@ describe("Meta's errors through the simulator, over HTTP", () => {
       }),
     );
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ retryable: true });
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
     expect(error.message).toContain("did not answer within 50 ms");
   });
 

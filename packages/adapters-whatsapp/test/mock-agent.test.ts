@@ -93,7 +93,7 @@ describe("WhatsApp channel against undici's MockAgent", () => {
       });
     const error = await sendFailing();
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ httpStatus: 502, retryable: true });
+    expect(error).toMatchObject({ httpStatus: 502, retryable: true, deliveryUnknown: true });
     expect((error as Error).message).toMatch(/without Meta's JSON error envelope/);
     expect((error as Error).message).not.toContain("<html>");
   });
@@ -129,7 +129,7 @@ describe("WhatsApp channel against undici's MockAgent", () => {
       );
     const error = await sendFailing();
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ retryable: true });
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
     expect((error as Error).message).not.toContain(PATH);
   });
 

@@ -1,5 +1,5 @@
 import type { ButtonMessageInput } from "@replykit/core";
-import type { HttpRequest, HttpTransport } from "@replykit/http-transport";
+import { type HttpRequest, type HttpTransport, phoneDigits } from "@replykit/http-transport";
 import { buttonMessage, sendContext } from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
@@ -93,21 +93,22 @@ describe("toWhatsAppRecipient", () => {
     ["+55 (11) 99999-9999", "5511999999999"],
     [" +1 555-123-4567 ", "15551234567"],
     ["+44\u00a020\t7946\u00a00958", "442079460958"],
+    ["44.20.7946.0958", "442079460958"],
   ])("strips a leading + and formatting from %j", (given, sent) => {
     expect(toWhatsAppRecipient(given)).toBe(sent);
   });
 
   it.each([
-    ["44.20.7946.0958", "44.20.7946.0958"],
-    ["++5511", "+5511"],
+    ["++5511", "++5511"],
     ["55+11", "55+11"],
     ["5511abc", "5511abc"],
+    ["5511999999999@s.whatsapp.net", "5511999999999@s.whatsapp.net"],
   ])("keeps anything else of %j as given for Meta to judge", (given, sent) => {
     expect(toWhatsAppRecipient(given)).toBe(sent);
   });
 
   it("turns any formatting of a number into its digits (property)", () => {
-    const separator = fc.constantFrom(" ", "-", "(", ")", "\u00a0", "\t");
+    const separator = fc.constantFrom(" ", "-", ".", "(", ")", "\u00a0", "\t");
     const formatted = fc
       .array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.array(separator, { maxLength: 2 })), {
         minLength: 1,
@@ -233,6 +234,12 @@ describe("the request on the wire (simulator over HTTP)", () => {
     const request = await sentBody("5511999999999", input);
     expect(request?.body).toEqual(expectedBody("5511999999999", input));
     expect(request?.response).toMatchObject({ status: 200 });
+  });
+
+  it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
+    for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
+      expect(toWhatsAppRecipient(written)).toBe(phoneDigits(written));
+    }
   });
 
   it("sends the recipient as digits, without + and formatting", async () => {

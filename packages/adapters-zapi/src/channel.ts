@@ -2,14 +2,13 @@ import {
   type ButtonMessage,
   type ChannelCapabilities,
   type ChannelPort,
-  checkCapabilities,
   isProviderError,
   ProviderRejected,
   type SendContext,
   type SendReceipt,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
-import { postJson } from "@replykit/http-transport";
+import { postJson, redactor } from "@replykit/http-transport";
 import { interpretZapiAnswer, ZAPI_PROVIDER } from "./errors.js";
 import { resolveOptions, type ZapiChannelOptions, type ZapiEndpoint } from "./options.js";
 import { toZapiRequest, ZAPI_SEND_ACTION } from "./wire.js";
@@ -51,7 +50,8 @@ export function createZapiChannel(options: ZapiChannelOptions): ChannelPort {
     encodeURIComponent(settings.instanceToken),
     ZAPI_SEND_ACTION[settings.endpoint],
   ].join("/");
-  const secrets = [settings.instanceToken, settings.clientToken, settings.instanceId];
+  // Built once: every error answer of this channel is scrubbed of the same credentials.
+  const redact = redactor([settings.instanceToken, settings.clientToken, settings.instanceId]);
 
   return {
     provider: ZAPI_PROVIDER,
@@ -61,7 +61,7 @@ export function createZapiChannel(options: ZapiChannelOptions): ChannelPort {
       message: ButtonMessage,
       context: SendContext,
     ): Promise<SendReceipt> {
-      refuseWhatCannotBeShown(message, capabilities);
+      refuseWhatCannotBeShown(message, settings.endpoint);
       const answer = await postJson({
         provider: ZAPI_PROVIDER,
         transport: settings.transport,
@@ -71,7 +71,7 @@ export function createZapiChannel(options: ZapiChannelOptions): ChannelPort {
         timeoutMs: settings.timeoutMs,
         signal: context.signal,
       });
-      const outcome = interpretZapiAnswer(answer, secrets);
+      const outcome = interpretZapiAnswer(answer, redact);
       if (isProviderError(outcome)) throw outcome;
       return outcome;
     },
@@ -79,16 +79,21 @@ export function createZapiChannel(options: ZapiChannelOptions): ChannelPort {
 }
 
 /**
- * The use case checks capabilities before sending; this repeats it for callers that use the
- * channel directly, so a header sent to `send-button-list` is refused, never dropped.
+ * The use case checks capabilities before sending; this repeats, for callers that use the
+ * channel directly, the one check a valid `ButtonMessage` can fail here: a header or footer
+ * sent to `send-button-list`, which has nowhere to put them, is refused, never dropped. The
+ * rest of the capabilities cannot fail: they are the domain's own limits (3 buttons,
+ * `WHATSAPP_CLOUD_LIMITS`), which every `ButtonMessage` already meets.
  */
-function refuseWhatCannotBeShown(message: ButtonMessage, capabilities: ChannelCapabilities): void {
-  const issues = checkCapabilities(message, capabilities);
-  if (issues.length === 0) return;
+function refuseWhatCannotBeShown(message: ButtonMessage, endpoint: ZapiEndpoint): void {
+  if (endpoint !== "button-list") return;
+  const unshown = [
+    ...(message.header === undefined ? [] : ["header"]),
+    ...(message.footer === undefined ? [] : ["footer"]),
+  ];
+  if (unshown.length === 0) return;
   throw new ProviderRejected({
     provider: ZAPI_PROVIDER,
-    message: `not sent: this Z-API channel cannot show the message as given (${issues
-      .map((issue) => issue.message)
-      .join("; ")})`,
+    message: `not sent: Z-API's send-button-list cannot show a ${unshown.join(" or a ")}; send the message without it, or use the endpoint "button-actions"`,
   });
 }

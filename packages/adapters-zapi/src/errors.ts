@@ -10,7 +10,7 @@ import {
   type JsonAnswer,
   oneLine,
   quoteProviderText,
-  redactor,
+  type Redact,
   unexpectedAnswer,
 } from "@replykit/http-transport";
 import { z } from "zod";
@@ -51,18 +51,19 @@ const CLIENT_TOKEN_PROBLEM = /client-token|null not allowed/i;
 
 /**
  * Reads Z-API's answer to a send: the message id on success, otherwise the domain error.
- * `secrets` are scrubbed from any text quoted from Z-API: it has been seen echoing a wrong
- * `Client-Token` back in its error (`"Client-Token … not allowed"`).
+ * `redact` (a `redactor` of the channel's credentials, made once per channel) scrubs any
+ * text quoted from Z-API: it has been seen echoing a wrong `Client-Token` back in its error
+ * (`"Client-Token … not allowed"`).
  */
 export function interpretZapiAnswer(
   answer: JsonAnswer,
-  secrets: readonly string[],
+  redact: Redact,
 ): SendReceipt | ProviderError {
   if (answer.status >= 200 && answer.status < 300) return receiptOf(answer);
 
   const details = errorBody.safeParse(answer.body);
   const fields = details.success ? details.data : {};
-  const said = providerText(fields.error, fields.message, secrets);
+  const said = providerText(fields.error, fields.message, redact);
   const providerCode = codeOf(fields.code) ?? answer.status;
   const quoted = said === undefined ? `HTTP ${answer.status}` : `HTTP ${answer.status}: ${said}`;
   const base = { provider: ZAPI_PROVIDER, providerCode, httpStatus: answer.status };
@@ -125,15 +126,12 @@ function codeOf(code: string | number | undefined): ProviderCode | undefined {
 function providerText(
   error: string | undefined,
   message: string | undefined,
-  secrets: readonly string[],
+  redact: Redact,
 ): string | undefined {
   const parts = [error, message]
     .map((part) => (part === undefined ? "" : oneLine(part)))
     .filter((part) => part !== "");
   const unique = [...new Set(parts)];
   if (unique.length === 0) return undefined;
-  return quoteProviderText(unique.join(": "), {
-    redact: redactor(secrets),
-    maxLength: MAX_PROVIDER_TEXT,
-  });
+  return quoteProviderText(unique.join(": "), { redact, maxLength: MAX_PROVIDER_TEXT });
 }

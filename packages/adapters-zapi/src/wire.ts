@@ -1,4 +1,5 @@
 import type { ButtonMessage } from "@replykit/core";
+import { phoneDigits } from "@replykit/http-transport";
 import type { ZapiEndpoint } from "./options.js";
 
 /** One `REPLY` button of `send-button-actions`. */
@@ -42,20 +43,15 @@ export const ZAPI_SEND_ACTION: Readonly<Record<ZapiEndpoint, string>> = Object.f
   "button-list": "send-button-list",
 });
 
-// The characters people put in a phone number for readability: "+55 (11) 99999-9999".
-const PHONE_PUNCTUATION = /[+\s\-()]/g;
-
 /**
  * Z-API wants `phone` as digits only, country code first ("5511999999999"), "without
- * formatting or a mask". A recipient made of digits and `+`, spaces, dashes or parentheses
- * is reduced to its digits; it must already include the country code, which cannot be
- * guessed. Anything else (a group id such as "120363019502650977-group") is sent as given,
- * trimmed, and left for Z-API to judge.
+ * formatting or a mask". A recipient written as a phone number (`+55 (11) 99999-9999`)
+ * becomes its digits, by the rule every replykit adapter shares ({@link phoneDigits}); it
+ * must already include the country code, which cannot be guessed. Anything else (a group id
+ * such as "120363019502650977-group") is sent as given, trimmed, for Z-API to judge.
  */
 export function toZapiPhone(recipient: string): string {
-  const trimmed = recipient.trim();
-  const digits = trimmed.replace(PHONE_PUNCTUATION, "");
-  return /^\d+$/.test(digits) ? digits : trimmed;
+  return phoneDigits(recipient) ?? recipient.trim();
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   ProviderUnavailable,
   type SendReceipt,
 } from "@replykit/core";
+import { redactor } from "@replykit/http-transport";
 import {
   jsonAnswer as answer,
   sendContext as context,
@@ -19,7 +20,7 @@ import { simulatorOptions } from "./support.js";
 const SECRETS = ["inst-token-5f3a9c", "client-token-77be21", "instance-3C01A"];
 
 const read = (status: number, body?: unknown, retryAfterMs?: number) =>
-  interpretZapiAnswer(answer(status, body, retryAfterMs), SECRETS);
+  interpretZapiAnswer(answer(status, body, retryAfterMs), redactor(SECRETS));
 
 function errorOf(outcome: SendReceipt | ProviderError): ProviderError {
   if (!isProviderError(outcome))
@@ -72,6 +73,10 @@ describe("a successful answer", () => {
     expect(error).toBeInstanceOf(ProviderUnavailable);
     expect(error).toMatchObject({ provider: "zapi", httpStatus: 200, retryable: false });
     expect(error.message).toMatch(/unexpected shape/);
+  });
+
+  it("of unexpected shape says delivery is unknown: Z-API may well have sent it", () => {
+    expect(errorOf(read(200, { zaapId: "Z" }))).toMatchObject({ deliveryUnknown: true });
   });
 });
 
@@ -135,7 +140,7 @@ describe("Z-API's error answers", () => {
           error: "Bad Request",
           message: "bad path /token/tok%2Fen%3Fx/send and tok/en?x",
         }),
-        secrets,
+        redactor(secrets),
       ),
     );
     expect(error.message).toContain("/token/[redacted]/send and [redacted]");
@@ -206,6 +211,31 @@ describe("Z-API's error answers", () => {
       retryable: true,
       retryAfterMs: 2000,
     });
+  });
+
+  it.each([500, 502, 503, 504])(
+    "says delivery is unknown for %i: Z-API may have failed after sending",
+    (status) => {
+      expect(errorOf(read(status, { error: "Internal Server Error" }))).toMatchObject({
+        deliveryUnknown: true,
+      });
+    },
+  );
+
+  it.each([408, 429])("does not say delivery is unknown for %i", (status) => {
+    expect(errorOf(read(status, { error: "Too Many Requests" }))).not.toHaveProperty(
+      "deliveryUnknown",
+    );
+  });
+
+  it.each([
+    [400, { error: "Bad Request", message: "phone is required" }],
+    [403, { error: "Unauthorized" }],
+    [404, { error: "Instance not found" }],
+    [400, { error: "You are not connected." }],
+    [405, { error: "Method Not Allowed" }],
+  ])("does not say delivery is unknown for %i %j: nothing was sent", (status, body) => {
+    expect(errorOf(read(status, body))).not.toHaveProperty("deliveryUnknown");
   });
 
   it("keeps a 5xx retryable even when its text says the instance is not connected", () => {

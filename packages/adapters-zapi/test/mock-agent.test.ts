@@ -82,7 +82,7 @@ describe("Z-API answers only a mock can give", () => {
     });
     const error = await failure(channel().send("5511999999999", hello, context()));
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ httpStatus: 200, retryable: false });
+    expect(error).toMatchObject({ httpStatus: 200, retryable: false, deliveryUnknown: true });
     expect((error as Error).message).toMatch(/unexpected shape/);
     expectNoSecret(error);
   });
@@ -99,7 +99,8 @@ describe("Z-API answers only a mock can give", () => {
     intercept().replyWithError(new Error(`socket hang up while writing to ${ORIGIN}${PATH}`));
     const error = await failure(channel().send("5511999999999", hello, context()));
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ retryable: true });
+    // The request was on its way: Z-API may have taken it.
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
     expect((error as Error).message).toMatch(/^could not reach zapi/);
     expectNoSecret(error);
   });

@@ -37,5 +37,8 @@ export function zapiControl(simulator: ZapiSimulator): ProviderControl {
     answerNextWithUnexpectedBody: () =>
       simulator.failNext({ status: 200, body: { something: "else" } }),
     delayNext: (milliseconds) => simulator.failNext({ latencyMs: milliseconds }),
+    // Z-API's own envelope, quoting what it got, as it does with a wrong Client-Token.
+    rejectNextQuoting: (text) =>
+      simulator.failNext({ status: 400, body: { error: `Client-Token ${text} not allowed` } }),
   };
 }

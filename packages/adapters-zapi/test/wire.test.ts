@@ -1,5 +1,5 @@
 import { ProviderRejected } from "@replykit/core";
-import type { HttpRequest, HttpTransport } from "@replykit/http-transport";
+import { type HttpRequest, type HttpTransport, phoneDigits } from "@replykit/http-transport";
 import { sendContext as context, buttonMessage as message } from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -158,6 +158,35 @@ describe("the request sent to Z-API's simulator", () => {
       expect(simulator.received).toHaveLength(0);
     },
   );
+
+  it("refuses a header and a footer together on send-button-list, naming both, before any request", async () => {
+    const channel = createZapiChannel({ ...simulatorOptions(simulator), endpoint: "button-list" });
+    const sent = message({
+      header: "H",
+      body: "Hi",
+      footer: "F",
+      buttons: [{ id: "a", title: "A" }],
+    });
+    const failure = await channel
+      .send("5511999999999", sent, context())
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProviderRejected);
+    expect((failure as ProviderRejected).message).toMatch(/header or a footer/);
+    expect((failure as ProviderRejected).message).toMatch(/button-actions/);
+    expect(simulator.received).toHaveLength(0);
+  });
+
+  it("sends a header and footer on send-button-actions: only send-button-list refuses them", async () => {
+    const channel = createZapiChannel(simulatorOptions(simulator));
+    const sent = message({
+      header: "H",
+      body: "Hi",
+      footer: "F",
+      buttons: [{ id: "a", title: "A" }],
+    });
+    await channel.send("5511999999999", sent, context());
+    expect(only().body).toMatchObject({ title: "H", footer: "F" });
+  });
 });
 
 describe("toZapiRequest", () => {
@@ -198,6 +227,7 @@ describe("toZapiPhone", () => {
     ["+55 (11) 99999-9999", "5511999999999"],
     ["  5511999999999\n", "5511999999999"],
     ["1-800-555-0100", "18005550100"],
+    ["55.11.99999.9999", "5511999999999"],
   ])("reduces %j to %j", (recipient, phone) => {
     expect(toZapiPhone(recipient)).toBe(phone);
   });
@@ -205,13 +235,21 @@ describe("toZapiPhone", () => {
   it.each([
     ["120363019502650977-group", "120363019502650977-group"],
     [" 120363019502650977-group ", "120363019502650977-group"],
-    ["55.11.99999.9999", "55.11.99999.9999"],
+    ["5511999999999@s.whatsapp.net", "5511999999999@s.whatsapp.net"],
   ])(
     "sends %j, which is not a formatted phone number, as %j for Z-API to judge",
     (recipient, phone) => {
       expect(toZapiPhone(recipient)).toBe(phone);
     },
   );
+});
+
+describe("toZapiPhone and the other adapters", () => {
+  it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
+    for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
+      expect(toZapiPhone(written)).toBe(phoneDigits(written));
+    }
+  });
 });
 
 describe("the URL", () => {

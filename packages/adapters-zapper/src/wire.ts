@@ -1,4 +1,5 @@
 import type { ButtonMessage } from "@replykit/core";
+import { phoneDigits } from "@replykit/http-transport";
 import type { ZapperExpiration } from "./options.js";
 
 /** One button of ZapperAPI's `POST /{instanceId}/messages/buttons`; replykit sends `reply` only. */
@@ -22,17 +23,14 @@ export interface ZapperButtonsRequest {
   readonly expiration?: ZapperExpiration;
 }
 
-// A phone number as people write it: digits, with an optional leading "+", spaces and dashes.
-const WRITTEN_PHONE_NUMBER = /^\+?[\d -]*\d[\d -]*$/;
-
 /**
- * The `jid` for a recipient. A plain phone number written with a leading `+`, spaces or
- * dashes (`+55 11 99999-9999`) becomes its digits (`5511999999999`). Anything else (a
- * `…@s.whatsapp.net` number, a `…@lid`, a `…@g.us` group, or any other form) is passed
- * through unchanged for ZapperAPI to judge.
+ * The `jid` for a recipient. A recipient written as a phone number (`+55 (11) 99999-9999`)
+ * becomes its digits (`5511999999999`), by the rule every replykit adapter shares
+ * ({@link phoneDigits}). Anything else (a `…@s.whatsapp.net` number, a `…@lid`, a `…@g.us`
+ * group, or any other form) is passed through unchanged for ZapperAPI to judge.
  */
 export function toJid(recipient: string): string {
-  return WRITTEN_PHONE_NUMBER.test(recipient) ? recipient.replace(/[+ -]/g, "") : recipient;
+  return phoneDigits(recipient) ?? recipient;
 }
 
 /**

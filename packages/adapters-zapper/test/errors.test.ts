@@ -69,6 +69,10 @@ describe("a successful answer", () => {
     expect(error.message).toMatch(/unexpected shape/);
     expect(error.message).toMatch(/may or may not have been sent/);
   });
+
+  it("of unexpected shape says delivery is unknown: ZapperAPI may well have sent it", () => {
+    expect(errorOf(answer(200, { id: "3EB0AB" }))).toMatchObject({ deliveryUnknown: true });
+  });
 });
 
 describe("an error answer", () => {
@@ -158,6 +162,22 @@ describe("an error answer", () => {
     });
     expect(error.message).toBe(`ZapperAPI failed to send the message (HTTP ${status}): boom`);
   });
+
+  it.each([500, 502, 503, 504])(
+    "says delivery is unknown for a %i: ZapperAPI may have failed after sending",
+    (status) => {
+      expect(errorOf(answer(status, fastify(status, "Server Error", "boom")))).toMatchObject({
+        deliveryUnknown: true,
+      });
+    },
+  );
+
+  it.each([408, 429, 400, 401, 404, 422])(
+    "does not say delivery is unknown for a %i: nothing was sent",
+    (status) => {
+      expect(errorOf(answer(status, undefined))).not.toHaveProperty("deliveryUnknown");
+    },
+  );
 
   it("maps a 408 to a retryable ProviderUnavailable", () => {
     const error = errorOf(answer(408, undefined));
@@ -308,7 +328,7 @@ describe("answers of the ZapperAPI simulator", () => {
     simulator.failNext({ latencyMs: 500 });
     const error = await sendWith({ timeoutMs: 50 });
     expect(error).toBeInstanceOf(ProviderUnavailable);
-    expect(error).toMatchObject({ retryable: true });
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
     expect((error as Error).message).toMatch(/did not answer within 50 ms/);
   });
 });

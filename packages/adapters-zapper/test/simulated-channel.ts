@@ -74,6 +74,12 @@ export async function simulatedZapper(
       answerNextWithUnexpectedBody: () =>
         simulator.failNext({ status: 200, body: { something: "else" } }),
       delayNext: (milliseconds) => simulator.failNext({ latencyMs: milliseconds }),
+      // ZapperAPI's Fastify envelope, its message quoting what it got.
+      rejectNextQuoting: (text) =>
+        simulator.failNext({
+          status: 400,
+          body: { statusCode: 400, error: "Bad Request", message: `invalid x-api-key ${text}` },
+        }),
     },
     async close() {
       await closeTransport?.();

@@ -1,3 +1,4 @@
+import { phoneDigits } from "@replykit/http-transport";
 import { buttonMessage, sendContext as context } from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -165,6 +166,10 @@ describe("toJid", () => {
     ["+55 11 99999-9999", "5511999999999"],
     ["55-11-99999-9999", "5511999999999"],
     [" 5511999999999 ", "5511999999999"],
+    ["+55 (11) 99999-9999", "5511999999999"],
+    ["(11) 99999-9999", "11999999999"],
+    ["55.11.99999.9999", "5511999999999"],
+    ["5511999999999\t", "5511999999999"],
   ])("turns the written phone number %j into %j", (recipient, jid) => {
     expect(toJid(recipient)).toBe(jid);
   });
@@ -175,13 +180,18 @@ describe("toJid", () => {
     "12345678-987654321@g.us",
     "120363019502650977@g.us",
     "123456789012345@lid",
-    "(11) 99999-9999",
-    "55.11.99999.9999",
-    "5511999999999\t",
     "+",
     "",
   ])("passes %j through unchanged", (recipient) => {
     expect(toJid(recipient)).toBe(recipient);
+  });
+});
+
+describe("toJid and the other adapters", () => {
+  it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
+    for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
+      expect(toJid(written)).toBe(phoneDigits(written));
+    }
   });
 });
 

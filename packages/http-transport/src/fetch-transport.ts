@@ -12,6 +12,12 @@ export function fetchTransport(
       method,
       headers,
       signal,
+      // A redirect is returned as an answer, classified by its status like any other (as the
+      // undici transport does), never followed: following it would send the credential
+      // headers (`x-api-key`, `Client-Token`) to whatever origin the `Location` names. Where
+      // `fetch` hides a manual redirect (browsers: an "opaqueredirect" of status 0), it is
+      // still an answer that is not a success.
+      redirect: "manual",
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();

@@ -13,6 +13,7 @@ export {
   transportOption,
 } from "./adapter-options.js";
 export { fetchTransport } from "./fetch-transport.js";
+export { phoneDigits } from "./phone.js";
 export { type JsonAnswer, type JsonPost, postJson } from "./post-json.js";
 export {
   oneLine,

@@ -23,17 +23,41 @@ export interface JsonAnswer {
 }
 
 /**
+ * The failure codes that prove no byte of the request was written, so the message cannot
+ * have been delivered: the connection was refused, the name did not resolve, or undici gave
+ * up connecting (its connect timeout also covers the TLS handshake, before which nothing of
+ * the request is sent). Both transports report them: undici on the error, `fetch` on its
+ * `cause`. Every other failure (a reset, a socket error, a timeout or abort while the request
+ * may be on the wire) may come after the provider got the request.
+ */
+const NOTHING_SENT: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/**
  * POSTs JSON and reads the answer. Whatever keeps an answer from arriving (refused or reset
  * connection, timeout, abort) becomes a retryable {@link ProviderUnavailable} whose message
  * names only the failure's code: an error's own text may quote the URL, and some providers
- * (Z-API) put a token in the path.
+ * (Z-API) put a token in the path. It says `deliveryUnknown: true` unless the failure proves
+ * the request was never sent (see {@link NOTHING_SENT}), since a provider that got the
+ * request may have delivered the message even though its answer never came back.
  */
 export async function postJson(post: JsonPost): Promise<JsonAnswer> {
+  if (post.signal.aborted) {
+    // Nothing has been handed to the transport: the one abort that proves nothing was sent.
+    throw new ProviderUnavailable({
+      provider: post.provider,
+      retryable: true,
+      message: `the request to ${post.provider} was abandoned before it was sent`,
+    });
+  }
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), post.timeoutMs);
   const stop = () => deadline.abort();
   post.signal.addEventListener("abort", stop, { once: true });
-  if (post.signal.aborted) deadline.abort();
   try {
     const response = await post.transport({
       method: "POST",
@@ -48,14 +72,17 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       retryAfterMs: parseRetryAfter(response.header("retry-after")),
     };
   } catch (cause) {
+    const code = failureCode(cause);
+    const nothingSent = code !== undefined && NOTHING_SENT.has(code);
     throw new ProviderUnavailable({
       provider: post.provider,
       retryable: true,
+      ...(nothingSent ? {} : { deliveryUnknown: true }),
       message: post.signal.aborted
         ? `the request to ${post.provider} was abandoned before it answered`
         : deadline.signal.aborted
           ? `${post.provider} did not answer within ${post.timeoutMs} ms`
-          : `could not reach ${post.provider} (${failureCode(cause)})`,
+          : `could not reach ${post.provider} (${code ?? (cause instanceof Error ? cause.name : "network error")})`,
     });
   } finally {
     clearTimeout(timer);
@@ -72,14 +99,25 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A short, secret-free name of a network failure, such as `ECONNRESET`. */
-function failureCode(cause: unknown): string {
-  const codeOf = (value: unknown): string | undefined => {
-    if (typeof value !== "object" || value === null) return undefined;
-    const code = (value as { code?: unknown }).code;
-    return typeof code === "string" && /^[A-Z0-9_]+$/.test(code) ? code : undefined;
-  };
+/**
+ * A short, secret-free name of a network failure, such as `ECONNRESET`: the code of the
+ * error's `cause` (where `fetch` puts it), else of the error itself (undici).
+ */
+function failureCode(cause: unknown): string | undefined {
   const nested =
     typeof cause === "object" && cause !== null ? (cause as { cause?: unknown }).cause : undefined;
-  return codeOf(nested) ?? codeOf(cause) ?? (cause instanceof Error ? cause.name : "network error");
+  return codeOf(nested) ?? codeOf(cause);
+}
+
+function codeOf(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const code = (value as { code?: unknown }).code;
+  if (typeof code === "string" && /^[A-Z0-9_]+$/.test(code)) return code;
+  // Node tries each address of a host in turn and, when all fail, reports an AggregateError
+  // of one error per address; it names a single code only when every attempt agrees.
+  const errors = (value as { errors?: unknown }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const codes = new Set(errors.map(codeOf));
+  const [only] = codes;
+  return codes.size === 1 ? only : undefined;
 }

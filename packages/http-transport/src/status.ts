@@ -14,7 +14,9 @@ export interface ErrorDetails {
 
 /**
  * The HTTP-level reading of a failed answer, for codes a provider does not document:
- * 408, 429 and 5xx are worth retrying, any other status is a rejection.
+ * 408, 429 and 5xx are worth retrying, any other status is a rejection. A 5xx also says
+ * `deliveryUnknown`: the server failed while handling the request, possibly after passing
+ * the message on. A 408 or 429 is the server refusing to handle it at all, so it does not.
  */
 export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): ProviderError {
   const { provider, providerCode, message } = details;
@@ -25,6 +27,7 @@ export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): Prov
       ...code,
       httpStatus: answer.status,
       retryable: true,
+      ...(answer.status >= 500 ? { deliveryUnknown: true } : {}),
       message,
       ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
     });
@@ -34,13 +37,15 @@ export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): Prov
 
 /**
  * A 2xx answer whose body is not the documented shape. The provider may well have sent the
- * message, so this is not retryable: a retry could deliver it twice.
+ * message (`deliveryUnknown`). Unlike a timeout or a 5xx, a success status says it most
+ * likely did, so this is not retryable: a retry would most likely deliver it twice.
  */
 export function unexpectedAnswer(provider: string, answer: JsonAnswer): ProviderUnavailable {
   return new ProviderUnavailable({
     provider,
     httpStatus: answer.status,
     retryable: false,
+    deliveryUnknown: true,
     message: `${provider} answered HTTP ${answer.status} with a body of unexpected shape; the message may or may not have been sent`,
   });
 }

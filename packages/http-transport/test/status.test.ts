@@ -29,12 +29,41 @@ describe("errorFromStatus", () => {
   });
 });
 
+describe("errorFromStatus and delivery", () => {
+  it.each([500, 502, 503, 504])(
+    "says delivery is unknown for HTTP %i: the server may have failed after passing the message on",
+    (status) => {
+      const error = errorFromStatus(answer(status), { provider: "acme", message: "busy" });
+      expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
+    },
+  );
+
+  it.each([408, 429])(
+    "does not say delivery is unknown for HTTP %i: the server did not handle the request",
+    (status) => {
+      const error = errorFromStatus(answer(status), { provider: "acme", message: "slow down" });
+      expect(error).toMatchObject({ retryable: true });
+      expect(error).not.toHaveProperty("deliveryUnknown");
+    },
+  );
+
+  it.each([301, 307, 400, 401, 404])("does not say delivery is unknown for HTTP %i", (status) => {
+    const error = errorFromStatus(answer(status), { provider: "acme", message: "no" });
+    expect(error).toBeInstanceOf(ProviderRejected);
+    expect(error).not.toHaveProperty("deliveryUnknown");
+  });
+});
+
 describe("unexpectedAnswer", () => {
   it("is not retryable, since the provider may have sent the message", () => {
     expect(unexpectedAnswer("acme", answer(200))).toMatchObject({
       retryable: false,
       httpStatus: 200,
     });
+  });
+
+  it("says delivery is unknown, since a success status says the message was likely taken", () => {
+    expect(unexpectedAnswer("acme", answer(201))).toMatchObject({ deliveryUnknown: true });
   });
 });
 
