@@ -1,8 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { runSendButtons, type SendButtonsDeps, type SendButtonsOutcome } from "@replykit/core";
+import {
+  type ChannelPort,
+  runSendButtons,
+  type SendButtonsDeps,
+  type SendButtonsOutcome,
+} from "@replykit/core";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { FieldIssue } from "./http-errors/envelope.js";
 import {
+  fromClientErrorStatus,
   fromSendButtonsError,
   internalError,
   invalidRequest,
@@ -16,7 +23,13 @@ import type { AppEnv } from "./routes/app-env.js";
 import { bodyIssues, headerIssues } from "./routes/body-issues.js";
 import { fieldIssuesOf } from "./routes/fields.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
-import { sendButtonsRoute, toCommand } from "./routes/send-buttons.js";
+import { SendButtonsRequestSchema } from "./routes/schemas.js";
+import {
+  documentedRoute,
+  routedWithoutBodyValidator,
+  sendButtonsRoute,
+  toCommand,
+} from "./routes/send-buttons.js";
 
 export interface OpenApiInfo {
   readonly title?: string;
@@ -51,6 +64,8 @@ function describeDefect(error: unknown): Record<string, string> {
  * Web-standard only: serve it with `@hono/node-server`, Bun, Deno or Cloudflare Workers.
  */
 export function createApp(deps: AppDeps) {
+  // A logger that redacts every line itself (createJsonLogger) is used as it is; any other
+  // is wrapped, so that no line reaches it unredacted and none is redacted twice.
   const logger = withRedaction(deps.logger);
   const useCaseDeps: SendButtonsDeps = { ...deps, logger };
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -71,6 +86,19 @@ export function createApp(deps: AppDeps) {
   app.use("*", requestLog(logger, deps.clock));
   app.notFound((c) => respondWithError(c, routeNotFound(c.get("requestId"))));
   app.onError((error, c) => {
+    // A client error a middleware threw (@hono/zod-openapi's media-type gate, hono's
+    // validators, an embedder's own) is the client's, never a 500: same status family, our
+    // envelope. Only 5xx and everything else are defects.
+    if (error instanceof HTTPException && error.status < 500) {
+      logger.log("warn", "http.client_error", {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: error.status,
+        errorMessage: error.message,
+      });
+      return respondWithError(c, fromClientErrorStatus(error.status, c.get("requestId")));
+    }
     logDefect(c, error);
     return respondWithError(c, internalError(c.get("requestId")));
   });
@@ -80,21 +108,43 @@ export function createApp(deps: AppDeps) {
     description: "An API key or a session token: `Authorization: Bearer <token>`.",
   });
 
+  const route = sendButtonsRoute(maxBodyBytes);
+  app.openAPIRegistry.registerPath(documentedRoute(route));
   const routes = app
     .openapi(
-      sendButtonsRoute(maxBodyBytes),
+      routedWithoutBodyValidator(route),
       async (c) => {
-        const body = c.req.valid("json");
-        const headers = c.req.valid("header");
         const requestIdValue = c.get("requestId");
-        const command = toCommand(body, {
+        // The body `jsonBody` parsed, validated here rather than by a zod-openapi validator
+        // that would read and parse it again; after `Idempotency-Key`, as documented.
+        const input = c.get("jsonBody");
+        const parsed = SendButtonsRequestSchema.safeParse(input);
+        if (!parsed.success) {
+          return respondWithError(
+            c,
+            invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
+          );
+        }
+        const headers = c.req.valid("header");
+        const command = toCommand(parsed.data, {
           token: c.get("bearerToken"),
           idempotencyKey: headers["Idempotency-Key"],
           requestId: requestIdValue,
         });
+        // The channel the use case picks: its limit names the first button over it.
+        let channel: ChannelPort | undefined;
+        const observed: SendButtonsDeps = {
+          ...useCaseDeps,
+          channels: {
+            findChannel: async (channelConnectionId) => {
+              channel = await useCaseDeps.channels.findChannel(channelConnectionId);
+              return channel;
+            },
+          },
+        };
         let outcome: SendButtonsOutcome;
         try {
-          outcome = await runSendButtons(useCaseDeps, command);
+          outcome = await runSendButtons(observed, command);
         } catch (defect) {
           logDefect(c, defect);
           return respondWithError(c, internalError(requestIdValue));
@@ -107,16 +157,20 @@ export function createApp(deps: AppDeps) {
             channelConnectionId: outcome.error.channelConnectionId,
           });
         }
-        const buttonCount = command.message.buttons.length;
+        const buttons = {
+          given: command.message.buttons.length,
+          allowed: channel?.capabilities.maxButtons,
+        };
         return respondWithError(
           c,
           fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
-            fieldIssuesOf(issues, buttonCount),
+            fieldIssuesOf(issues, buttons),
           ),
         );
       },
       (result, c) => {
         if (result.success) return;
+        // Only the headers are validated by zod-openapi (see routedWithoutBodyValidator).
         const issues: FieldIssue[] =
           result.target === "header"
             ? headerIssues(result.error.issues)

@@ -1,6 +1,9 @@
 import type { ExecutionContext } from "hono";
 import { createConfiguredApp } from "./composition/configured-app.js";
-import { parseServerConfigJson } from "./config/load-config.js";
+import { ConfigError, parseServerConfigJson } from "./config/load-config.js";
+import { internalError } from "./http-errors/http-error.js";
+import { createJsonLogger } from "./logging/json-logger.js";
+import { isSaneRequestId, REQUEST_ID_HEADER } from "./logging/request-id.js";
 
 /** Worker bindings: `REPLYKIT_CONFIG` (the configuration as JSON) and the secrets it names. */
 export interface EdgeBindings {
@@ -9,7 +12,24 @@ export interface EdgeBindings {
 }
 
 type ConfiguredApp = ReturnType<typeof createConfiguredApp>;
-let built: { readonly source: string; readonly app: ConfiguredApp } | undefined;
+
+/** What one configuration source gave: an app, or the reason there is none. */
+type Built =
+  | { readonly ok: true; readonly app: ConfiguredApp }
+  | { readonly ok: false; readonly error: unknown };
+
+// A Worker isolate serves many requests: the configuration is parsed and the ports are
+// wired once per source, then rebuilt only if the bound configuration changes. A failure is
+// kept the same way, so that a broken configuration is neither parsed again on every
+// request nor logged on every request.
+let built: { readonly source: string | undefined; readonly result: Built } | undefined;
+
+/** Where the configuration failure is told, once per source; `console.log` is what Workers collect. */
+const logger = createJsonLogger();
+
+const MISSING_BINDING = new ConfigError(
+  "the REPLYKIT_CONFIG binding is missing: bind the configuration JSON to it",
+);
 
 function stringBindings(env: EdgeBindings): Record<string, string> {
   return Object.fromEntries(
@@ -17,20 +37,47 @@ function stringBindings(env: EdgeBindings): Record<string, string> {
   );
 }
 
-// A Worker isolate serves many requests: the configuration is parsed and the ports are
-// wired once, then rebuilt only if the bound configuration changes.
-function appFor(env: EdgeBindings): ConfiguredApp {
-  const source = env.REPLYKIT_CONFIG;
-  if (source === undefined) {
-    throw new Error("the REPLYKIT_CONFIG binding is missing: bind the configuration JSON to it");
-  }
-  if (built?.source !== source) {
-    built = {
-      source,
+function build(source: string | undefined, env: EdgeBindings): Built {
+  if (source === undefined) return { ok: false, error: MISSING_BINDING };
+  try {
+    return {
+      ok: true,
       app: createConfiguredApp(parseServerConfigJson(source, stringBindings(env))),
     };
+  } catch (error) {
+    return { ok: false, error };
   }
-  return built.app;
+}
+
+function resultFor(env: EdgeBindings, requestId: () => string): Built {
+  const source = env.REPLYKIT_CONFIG;
+  if (built !== undefined && built.source === source) return built.result;
+  const result = build(source, env);
+  built = { source, result };
+  if (!result.ok) {
+    // Once per source. Redacted by the JSON logger; the messages themselves name paths and
+    // rules, never values (ConfigError), or positions only (JSON syntax errors).
+    const { error } = result;
+    logger.log("error", "edge.configuration_failed", {
+      requestId: requestId(),
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : "the configuration could not be used",
+    });
+  }
+  return result;
+}
+
+/**
+ * The contract's 500 `internal_error` envelope, with the request id in the body and the
+ * `X-Request-Id` header, as the app itself would answer a defect: Workers would otherwise
+ * answer an exception with its own error page (1101), outside the contract.
+ */
+function configurationFailure(requestId: string): Response {
+  const { status, envelope } = internalError(requestId);
+  return new Response(JSON.stringify(envelope), {
+    status,
+    headers: { "Content-Type": "application/json", [REQUEST_ID_HEADER]: requestId },
+  });
 }
 
 /**
@@ -43,6 +90,18 @@ export default {
     env: EdgeBindings,
     context: ExecutionContext,
   ): Response | Promise<Response> {
-    return appFor(env).fetch(request, env, context);
+    let requestId: string | undefined;
+    // Made only when needed (a failure), and then the same for the log and the answer.
+    const requestIdOf = () => {
+      if (requestId === undefined) {
+        const incoming = request.headers.get(REQUEST_ID_HEADER) ?? undefined;
+        requestId = isSaneRequestId(incoming) ? incoming : crypto.randomUUID();
+      }
+      return requestId;
+    };
+    const result = resultFor(env, requestIdOf);
+    return result.ok
+      ? result.app.fetch(request, env, context)
+      : configurationFailure(requestIdOf());
   },
 };

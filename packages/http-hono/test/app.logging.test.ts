@@ -5,8 +5,9 @@ import {
   InMemoryChannelDirectory,
   InMemoryConversationDirectory,
   ManualClock,
+  RecordingLogger,
 } from "@replykit/core/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp, createJsonLogger, REDACTED, redact, withRedaction } from "../src/index.js";
 
 const TOKEN = "rk_live_never-log-me";
@@ -56,6 +57,28 @@ describe("createJsonLogger", () => {
       requestId: "kept",
       error: { name: "Error" },
     });
+  });
+
+  it("masks credentials inside URLs in text: user info and sensitive query values", () => {
+    const redacted = redact({
+      note: "connect failed: postgres://replykit:hunter2@db.internal:5432/app (timeout)",
+      url: "https://api.example/v1/send?page=2&token=tok_SECRET1&key=SECRET2&access_token=SECRET3",
+      form: "callback?api_key=SECRET4;x=1",
+      quoted: '{"url":"redis://:SECRET5@cache:6379/0","next":"https://h/?sig=SECRET6#top"}',
+      error: new Error("GET https://graph.example/x?client_secret=SECRET7 failed"),
+      nested: ["amqp://guest:SECRET8@mq/vhost", "mailto:someone@example.com"],
+    });
+    const text = JSON.stringify(redacted);
+    expect(text).not.toMatch(/hunter2|SECRET\d/);
+    expect(redacted).toMatchObject({
+      note: `connect failed: postgres://${REDACTED}@db.internal:5432/app (timeout)`,
+      url: `https://api.example/v1/send?page=2&token=${REDACTED}&key=${REDACTED}&access_token=${REDACTED}`,
+      nested: [`amqp://${REDACTED}@mq/vhost`, "mailto:someone@example.com"],
+    });
+    // What is not a credential stays readable.
+    expect(text).toContain("db.internal:5432/app");
+    expect(text).toContain("page=2");
+    expect(text).toContain("x=1");
   });
 
   it("survives cycles, bigints and functions", () => {
@@ -120,5 +143,93 @@ describe("logs of the app", () => {
     const logger = withRedaction({ log: (_level, _event, fields) => seen.push(fields) });
     logger.log("info", "x", { authorization: TOKEN, nested: { password: TOKEN } });
     expect(JSON.stringify(seen)).not.toContain(TOKEN);
+  });
+
+  it("does not wrap a logger that already redacts, nor wrap twice", () => {
+    const json = createJsonLogger({ write: () => undefined });
+    expect(withRedaction(json)).toBe(json);
+    const wrapped = withRedaction({ log: () => undefined });
+    expect(withRedaction(wrapped)).toBe(wrapped);
+  });
+
+  it("redacts each line once when given createJsonLogger, which already redacts", async () => {
+    let reads = 0;
+    // An agent id that counts how often the redaction walks it.
+    const agentId = {
+      get id() {
+        reads += 1;
+        return "agent_a";
+      },
+    };
+    const lines: string[] = [];
+    const logger = createJsonLogger({ write: (line) => lines.push(line) });
+    const log = vi.spyOn(logger, "log");
+    const app = createApp({
+      authenticator: new InMemoryAuthenticator({
+        [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
+      }),
+      agents: {
+        findAgent: async () => ({ id: agentId as unknown as string, organizationId: "org_a" }),
+      },
+      conversations: new InMemoryConversationDirectory([
+        { id: "conv_a", organizationId: "org_a", channelConnectionId: "c1", recipient: "5511" },
+      ]),
+      channels: new InMemoryChannelDirectory({ c1: new FakeChannel({ provider: "whatsapp" }) }),
+      clock: new ManualClock(),
+      logger,
+    });
+    const response = await app.request("/messages/interactive/send-buttons", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        agentId: "agent_a",
+        conversationId: "conv_a",
+        body_text: "Hello",
+        button_1_id: "ok",
+        button_1_title: "OK",
+      }),
+    });
+    expect(response.status).toBe(200);
+    const sent = log.mock.calls.find(([, event]) => event === "send_buttons.sent");
+    // The JSON logger gets the use case's own fields: no redacted copy made before its pass.
+    expect(sent?.[2]?.agentId).toBe(agentId);
+    expect(reads).toBe(1);
+    const line = lines.map((text) => JSON.parse(text)).find((l) => l.event === "send_buttons.sent");
+    expect(line).toMatchObject({ agentId: { id: "agent_a" } });
+  });
+
+  it("still redacts, URLs included, through a logger that does not", async () => {
+    const logger = new RecordingLogger();
+    const app = createApp({
+      authenticator: new InMemoryAuthenticator({
+        [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
+      }),
+      agents: {
+        findAgent: async () => {
+          throw new Error("connect failed: postgres://app:hunter2@db.internal/app?password=x");
+        },
+      },
+      conversations: new InMemoryConversationDirectory([]),
+      channels: new InMemoryChannelDirectory({}),
+      clock: new ManualClock(),
+      logger,
+    });
+    const response = await app.request("/messages/interactive/send-buttons", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        agentId: "agent_a",
+        conversationId: "conv_a",
+        body_text: "Hello",
+        button_1_id: "ok",
+        button_1_title: "OK",
+      }),
+    });
+    expect(response.status).toBe(500);
+    const logged = JSON.stringify(logger.entries);
+    expect(logged).toContain("http.unhandled_error");
+    expect(logged).toContain("db.internal");
+    expect(logged).not.toContain("hunter2");
+    expect(logged).not.toContain(TOKEN);
   });
 });

@@ -102,15 +102,56 @@ const rawBody: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 60 }),
 );
 
-describe("any request body", () => {
+/** What a header value may hold (visible ASCII, space, tab): anything else never reaches us. */
+const headerCharacter = fc.oneof(
+  fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+  fc.constant("\t"),
+);
+const contentTypePiece = fc.constantFrom(
+  ";",
+  " ",
+  "; ",
+  " ;",
+  "charset",
+  "=",
+  "utf-8",
+  "foo",
+  ",",
+  '"',
+  "\t",
+  "application/json",
+);
+/** Content-Type values near the accepted ones (parameters, spacing, case) and far from them. */
+const contentType: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant("application/json") },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          "application/json",
+          "APPLICATION/Json",
+          "application/vnd.api+json",
+          "application/jsonx",
+          "text/plain",
+          "",
+        ),
+        fc.array(contentTypePiece, { maxLength: 6 }),
+      )
+      .map(([mediaType, pieces]) => mediaType + pieces.join("")),
+  },
+  { weight: 1, arbitrary: fc.string({ unit: headerCharacter, maxLength: 40 }) },
+);
+
+describe("any request body and Content-Type", () => {
   it("never yields a 5xx, never sends unless it answers 200, and every 400 names a field", async () => {
     const statuses = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(rawBody, async (body) => {
+      fc.asyncProperty(rawBody, contentType, async (body, type) => {
         const { app, channel } = makeWorld();
         const response = await app.request(SEND_BUTTONS_PATH, {
           method: "POST",
-          headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+          headers: { "Content-Type": type, Authorization: `Bearer ${TOKEN}` },
           body,
         });
         statuses.add(response.status);
@@ -147,7 +188,7 @@ describe("any request body", () => {
         for (const issue of extra) expect(issue.providerCode).toBe(131009);
         if (extra.length > 0) expect(error.providerCode).toBe(131009);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
     // The generators reach past validation: some bodies are sent, some refused by the core.
     expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400]));

@@ -12,7 +12,8 @@ import {
   ManualClock,
   RecordingLogger,
 } from "@replykit/core/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HTTPException } from "hono/http-exception";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type AppDeps, createApp, ErrorEnvelopeSchema, SEND_BUTTONS_PATH } from "../src/index.js";
 
 const TOKEN = "rk_live_secret-token-of-org-a";
@@ -375,6 +376,32 @@ describe.each([
       expect(error.issues?.[0]?.field).toBe("Content-Type");
     });
 
+    it.each([
+      ["application/json;"],
+      ["application/json ; charset=utf-8"],
+      ["application/json; charset=utf-8; foo"],
+      ["application/json; charset"],
+      ["application/vnd.api+json"],
+    ])(
+      "answers 400 unsupported_media_type naming Content-Type for %j, never a 500",
+      async (contentType) => {
+        const response = await post({ headers: { "Content-Type": contentType } });
+        const error = await expectError(response, 400, "invalid_request", "unsupported_media_type");
+        expect(error.issues?.map((issue) => issue.field)).toEqual(["Content-Type"]);
+        expect(error.message).toContain("Content-Type");
+        expect(current().channel.sends).toHaveLength(0);
+      },
+    );
+
+    it.each([
+      ["application/json;charset=utf-8"],
+      ["APPLICATION/JSON; Charset=UTF-8"],
+      ["application/json; charset=utf-8; format=compact"],
+    ])("accepts the media type with well-formed parameters: %j", async (contentType) => {
+      const response = await post({ headers: { "Content-Type": contentType } });
+      expect(response.status).toBe(200);
+    });
+
     it("rejects a body over maxBodyBytes", async () => {
       const body = { ...VALID, body_text: "x".repeat(70 * 1024) };
       const error = await expectError(
@@ -412,6 +439,31 @@ describe.each([
       );
       expect(error.providerCode).toBe(131009);
       expect(error.issues?.[0]?.field).toBe("button_3_id");
+    });
+
+    it("names the first button over a channel's limit, not the last one given", async () => {
+      world = makeWorld({
+        channels: new InMemoryChannelDirectory({
+          conn_1: new FakeChannel({ provider: "zapi", capabilities: { maxButtons: 1 } }),
+        }),
+      });
+      const body = { ...VALID, button_3_id: "c", button_3_title: "C" };
+      const error = await expectError(
+        await post({ body }),
+        400,
+        "invalid_request",
+        "too_many_buttons",
+      );
+      expect(error.providerCode).toBe(131009);
+      expect(error.issues).toEqual([
+        expect.objectContaining({
+          field: "button_2_id",
+          code: "too_many_buttons",
+          providerCode: 131009,
+        }),
+      ]);
+      expect(error.message).toMatch(/^button_2_id\b/);
+      expect(current().channel.sends).toHaveLength(0);
     });
   });
 
@@ -482,6 +534,33 @@ describe.each([
       expect(error).toMatchObject({ provider: "whatsapp", providerCode: 130429, retryable: true });
     });
 
+    it("says deliveryUnknown when the provider may have delivered the message", async () => {
+      current().channel.answerNext({
+        kind: "unavailable",
+        retryable: false,
+        deliveryUnknown: true,
+      });
+      const error = await expectError(await post(), 500, "provider_error", "provider_unavailable");
+      expect(error).toMatchObject({
+        provider: "whatsapp",
+        retryable: false,
+        deliveryUnknown: true,
+      });
+    });
+
+    it("leaves deliveryUnknown out when the provider surely did not deliver", async () => {
+      current().channel.answerNext({
+        kind: "unavailable",
+        retryable: true,
+        deliveryUnknown: false,
+      });
+      const error = await expectError(await post(), 500, "provider_error", "provider_unavailable");
+      expect(error).not.toHaveProperty("deliveryUnknown");
+      current().channel.answerNext({ kind: "reject" });
+      const rejected = await expectError(await post(), 500, "provider_error", "provider_rejected");
+      expect(rejected).not.toHaveProperty("deliveryUnknown");
+    });
+
     it("answers 500 when the conversation's connection has no channel", async () => {
       const body = { ...VALID, conversationId: "conv_unwired" };
       const error = await expectError(
@@ -545,6 +624,32 @@ describe.each([
       const second = await post({ headers });
       await expectError(second, 409, "conflict", "idempotency_key_in_progress");
       expect((await first).status).toBe(500);
+      expect(current().channel.sends).toHaveLength(1);
+    });
+
+    it("answers 409 idempotency_outcome_unknown after a first request that may have delivered", async () => {
+      const headers = { "Idempotency-Key": "maybe-sent-1" };
+      current().channel.answerNext({
+        kind: "unavailable",
+        retryable: false,
+        deliveryUnknown: true,
+      });
+      const first = await expectError(
+        await post({ headers }),
+        500,
+        "provider_error",
+        "provider_unavailable",
+      );
+      expect(first.deliveryUnknown).toBe(true);
+      const repeat = await expectError(
+        await post({ headers }),
+        409,
+        "conflict",
+        "idempotency_outcome_unknown",
+      );
+      // The client must find out before sending again, and then under a new key.
+      expect(repeat.message).toMatch(/check/i);
+      expect(repeat.message).toMatch(/new key/i);
       expect(current().channel.sends).toHaveLength(1);
     });
   });
@@ -651,6 +756,71 @@ describe("the body limit", () => {
   });
 });
 
+describe("the request body", () => {
+  it("is read once and parsed once", async () => {
+    const { app } = makeWorld();
+    const text = JSON.stringify(VALID);
+    const parse = vi.spyOn(JSON, "parse");
+    const rereads = [
+      vi.spyOn(Request.prototype, "text"),
+      vi.spyOn(Request.prototype, "json"),
+      vi.spyOn(Request.prototype, "arrayBuffer"),
+    ];
+    try {
+      const response = await app.request(SEND_BUTTONS_PATH, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+        body: text,
+      });
+      expect(response.status).toBe(200);
+      expect(parse.mock.calls.filter(([parsed]) => parsed === text)).toHaveLength(1);
+      for (const reread of rereads) expect(reread).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+      for (const reread of rereads) reread.mockRestore();
+    }
+  });
+});
+
+describe("errors thrown as HTTPException", () => {
+  it.each([
+    [400, 400, "invalid_request", "invalid_request"],
+    [413, 400, "invalid_request", "body_too_large"],
+    [415, 400, "invalid_request", "unsupported_media_type"],
+    [418, 400, "invalid_request", "invalid_request"],
+    [401, 401, "unauthorized", "invalid_token"],
+    [403, 403, "forbidden", "forbidden"],
+    [404, 404, "not_found", "route_not_found"],
+    [409, 409, "conflict", "conflict"],
+    [422, 422, "conflict", "conflict"],
+  ] as const)(
+    "maps an HTTPException %i to a %i %s envelope, never a 500",
+    async (thrown, status, type, code) => {
+      const { app } = makeWorld();
+      // As a middleware of the stack (hono's own, or one added later) would throw it.
+      app.post("/throws", () => {
+        throw new HTTPException(thrown, { message: "Unsupported Media Type" });
+      });
+      const response = await app.request("/throws", { method: "POST" });
+      const error = await expectError(response, status, type, code);
+      if (status === 400) {
+        expect(error.issues?.length).toBeGreaterThan(0);
+        for (const issue of error.issues ?? []) expect(error.message).toContain(issue.field);
+      }
+    },
+  );
+
+  it("still answers 500 internal_error for an HTTPException of 500 or more, and logs it", async () => {
+    const world = makeWorld();
+    world.app.post("/throws", () => {
+      throw new HTTPException(503, { message: "upstream down" });
+    });
+    const response = await world.app.request("/throws", { method: "POST" });
+    await expectError(response, 500, "internal_error", "internal_error");
+    expect(world.logger.entries.map((entry) => entry.event)).toContain("http.unhandled_error");
+  });
+});
+
 describe("GET /openapi.json", () => {
   interface Document {
     openapi: string;
@@ -716,5 +886,23 @@ describe("GET /openapi.json", () => {
     );
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();
     expect(document.components.schemas.SendButtonsResponse).toBeDefined();
+  });
+
+  it("documents the request body, idempotency_outcome_unknown and deliveryUnknown", async () => {
+    const response = await current().app.request("/openapi.json");
+    const document = (await response.json()) as Document;
+    const operation = document.paths[SEND_BUTTONS_PATH]?.post as unknown as {
+      requestBody?: { required?: boolean; content: Record<string, { schema: { $ref?: string } }> };
+      responses: Record<string, { description: string }>;
+    };
+    expect(operation.requestBody?.required).toBe(true);
+    expect(operation.requestBody?.content["application/json"]?.schema.$ref).toBe(
+      "#/components/schemas/SendButtonsRequest",
+    );
+    expect(operation.responses["409"]?.description).toContain("idempotency_outcome_unknown");
+    const envelope = document.components.schemas.ErrorEnvelope as unknown as {
+      properties: { error: { properties: Record<string, unknown> } };
+    };
+    expect(envelope.properties.error.properties).toHaveProperty("deliveryUnknown");
   });
 });

@@ -8,7 +8,7 @@ import {
   RecordingLogger,
 } from "@replykit/core/testing";
 import { sign } from "hono/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   anyOf,
   constantTimeEqual,
@@ -18,6 +18,13 @@ import {
   hashApiKey,
   parseBearer,
 } from "../src/index.js";
+
+// The real comparison, observed: every module that imports it (the authenticator's default
+// included) gets this spy, which compares exactly as the original does.
+vi.mock("../src/auth/constant-time.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../src/auth/constant-time.js")>();
+  return { ...original, constantTimeEqual: vi.fn(original.constantTimeEqual) };
+});
 
 const KEY_A = "rk_live_4f9c2d7e1a6b8053c9e4f1a2";
 const KEY_B = "rk_live_b71e0c93d5a24f68e1c0d9b3";
@@ -120,15 +127,23 @@ describe("createApiKeyAuthenticator", () => {
       expect(calls).toHaveLength(records.length);
     });
 
-    it("uses the constant-time comparison by default (it reads every byte)", () => {
-      // Equal prefixes of any length give the same answer: the loop never stops early.
-      const a = new Uint8Array(32).fill(7);
-      const b = new Uint8Array(32).fill(7);
-      b[31] = 8;
-      expect(constantTimeEqual(a, b)).toBe(false);
-      b[31] = 7;
-      b[0] = 8;
-      expect(constantTimeEqual(a, b)).toBe(false);
+    it("by default, compares with constantTimeEqual against every stored digest, match or not", async () => {
+      const records = [
+        ...(await apiKeyRecords()),
+        { id: "key_c", organizationId: "org_c", sha256: await hashApiKey("third") },
+      ];
+      const authenticator = createApiKeyAuthenticator(records);
+      const spy = vi.mocked(constantTimeEqual);
+      for (const token of [KEY_A, "wrong"]) {
+        spy.mockClear();
+        await authenticator.authenticate(token);
+        // Once per stored key, the first key's match included: no early exit, no other compare.
+        expect(spy).toHaveBeenCalledTimes(records.length);
+        const compared = spy.mock.calls.map(([, stored]) =>
+          Array.from(stored, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+        );
+        expect(compared).toEqual(records.map((record) => record.sha256));
+      }
     });
   });
 });
@@ -174,8 +189,12 @@ describe("createJwtSessionAuthenticator", () => {
 
   it("refuses a token whose signature was tampered with", async () => {
     const token = await sign(claims(), SECRET, "HS256");
-    const last = token.at(-1) === "A" ? "B" : "A";
-    expect(await authenticator.authenticate(`${token.slice(0, -1)}${last}`)).toBeUndefined();
+    const [header, payload, signature = ""] = token.split(".");
+    // The signature's first character: all 6 of its bits count (the last one's low 2 bits
+    // are padding, so changing A to B there may leave the signature as it was).
+    const first = signature.startsWith("A") ? "B" : "A";
+    const tampered = `${header}.${payload}.${first}${signature.slice(1)}`;
+    expect(await authenticator.authenticate(tampered)).toBeUndefined();
   });
 
   it("refuses an unsigned (alg none) token and text that is not a JWT", async () => {
@@ -188,6 +207,22 @@ describe("createJwtSessionAuthenticator", () => {
 
   it("refuses a secret shorter than 32 characters", () => {
     expect(() => createJwtSessionAuthenticator({ secret: "short" })).toThrow(/32/);
+  });
+
+  it.each([
+    ["an empty issuer", { issuer: "" }, /issuer/],
+    ["an empty audience", { audience: "" }, /audience/],
+    ["an empty list of audiences", { audience: [] }, /audience/],
+    ["a list with an empty audience", { audience: ["replykit", ""] }, /audience/],
+  ])("refuses %s, which would silently turn its check off", (_case, options, message) => {
+    expect(() => createJwtSessionAuthenticator({ secret: SECRET, ...options })).toThrow(message);
+  });
+
+  it("checks aud against any of a list of audiences", async () => {
+    const listed = createJwtSessionAuthenticator({ secret: SECRET, audience: ["a", "replykit"] });
+    expect(await listed.authenticate(await sign(claims(), SECRET, "HS256"))).toBeDefined();
+    const other = await sign(claims({ aud: "someone-else" }), SECRET, "HS256");
+    expect(await listed.authenticate(other)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { jsonSyntaxErrorOffset } from "../src/config/json-syntax.js";
 import {
   ConfigError,
   parseServerConfig,
@@ -44,6 +46,7 @@ describe("server configuration", () => {
     expect(message).toContain(
       "channelConnections.0.accessToken: environment variable WA_TOKEN is not set",
     );
+    expect(message.match(/channelConnections\.0\.accessToken/g)).toHaveLength(1);
   });
 
   it("lists every problem at once, each with its path", () => {
@@ -77,6 +80,14 @@ describe("server configuration", () => {
     expect(problemsOf(raw)).toContain("belongs to another organization");
   });
 
+  it("accepts an at-most-once delivery policy", () => {
+    const config = parseServerConfig(
+      { ...valid(), delivery: { retryWhenDeliveryUnknown: false } },
+      { WA_TOKEN: "t" },
+    );
+    expect(config.delivery).toEqual({ retryWhenDeliveryUnknown: false });
+  });
+
   it("refuses an unknown provider and names the field", () => {
     const raw = valid();
     (raw.channelConnections[0] as Record<string, unknown>).provider = "telegram";
@@ -95,5 +106,139 @@ describe("server configuration", () => {
 
   it("reports text that is not JSON clearly", () => {
     expect(() => parseServerConfigJson("{ not json")).toThrow(/not valid JSON/);
+  });
+
+  it.each([
+    ['{"sessions":{"jwtSecret":SUPERSECRET_VALUE_1234567890}}', 25, 1, 26],
+    ['{\n  "apiKeys": [\n    {"sha256": "abc\u0001SUPERSECRET"}\n  ]\n}', 36, 3, 20],
+    ['{"a": "SUPERSECRET', 18, 1, 19],
+    ['{"a": trueSUPERSECRET}', 10, 1, 11],
+    ["", 0, 1, 1],
+  ])(
+    "reports only the position of a JSON syntax error, never the text around it: %j",
+    (text, position, line, column) => {
+      let message = "";
+      try {
+        parseServerConfigJson(text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain("not valid JSON");
+      expect(message).toContain(`line ${line}, column ${column} (position ${position})`);
+      expect(message).not.toMatch(/SUPERSECRET|SUPERSECRE|ERSECRET/);
+      expect(message).not.toMatch(/Unexpected token/);
+    },
+  );
+
+  it("finds a JSON syntax error exactly where JSON.parse does, and none where it finds none", () => {
+    const piece = fc.constantFrom(
+      ...["{", "}", "[", "]", ",", ":", '"', "\\", "0", "1", "-", ".", "e", "+", " ", "\n"],
+      ...["true", "fals", "null", "a", "\u0001", '"k"', "12", "\\u00e9", "\\x", "\\u12G4"],
+    );
+    const text = fc.oneof(
+      fc.array(piece, { maxLength: 14 }).map((pieces) => pieces.join("")),
+      fc.jsonValue().map((value) => JSON.stringify(value, null, 2)),
+      fc.tuple(fc.jsonValue(), fc.nat(), piece).map(([value, at, inserted]) => {
+        const json = JSON.stringify(value, null, 2);
+        const index = at % (json.length + 1);
+        return json.slice(0, index) + inserted + json.slice(index);
+      }),
+    );
+    fc.assert(
+      fc.property(text, (candidate) => {
+        let engine: string | undefined;
+        try {
+          JSON.parse(candidate);
+        } catch (error) {
+          engine = (error as Error).message;
+        }
+        const offset = jsonSyntaxErrorOffset(candidate);
+        if (engine === undefined) {
+          expect(offset).toBeUndefined();
+          return;
+        }
+        expect(offset).toBeDefined();
+        // V8 says the position for most errors ("Unexpected token" excepted): the same one.
+        const position = /at position (\d+)/.exec(engine)?.[1];
+        if (position !== undefined) expect(offset).toBe(Number(position));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  describe("refuses what the adapters would refuse, at start, each problem with its path", () => {
+    const withConnection = (changes: Record<string, unknown>) => {
+      const raw = valid();
+      Object.assign(raw.channelConnections[0] as Record<string, unknown>, changes);
+      return raw;
+    };
+
+    it.each([
+      ["an access token with a space", { accessToken: "EAAG secret" }, "accessToken"],
+      ["an access token ending in a newline", { accessToken: "EAAGsecret\n" }, "accessToken"],
+      ["a phone number id with a slash", { phoneNumberId: "10/../00" }, "phoneNumberId"],
+      ["a baseUrl with user info", { baseUrl: "https://user:hunter2@graph.example" }, "baseUrl"],
+      ["a baseUrl with a query", { baseUrl: "https://graph.example/?key=hunter2" }, "baseUrl"],
+      ["a baseUrl with a fragment", { baseUrl: "https://graph.example/#hunter2" }, "baseUrl"],
+      ["a timeoutMs no timer can hold", { timeoutMs: 2 ** 31 }, "timeoutMs"],
+    ])("%s", (_case, changes, field) => {
+      const message = problemsOf(withConnection(changes), { WA_TOKEN: "t" });
+      expect(message).toContain(`channelConnections.0.${field}: `);
+      for (const value of Object.values(changes)) {
+        if (typeof value === "string") expect(message).not.toContain(value.trim());
+      }
+      expect(message).not.toContain("hunter2");
+    });
+
+    it("a Z-API credential with whitespace, and a Zapper key outside printable ASCII", () => {
+      const raw = valid();
+      (raw.channelConnections as Record<string, unknown>[]).push(
+        {
+          id: "zapi",
+          organizationId: "acme",
+          provider: "zapi",
+          instanceId: "inst",
+          instanceToken: "tok en",
+          clientToken: "client",
+        },
+        {
+          id: "zapper",
+          organizationId: "acme",
+          provider: "zapper",
+          instanceId: "inst",
+          apiKey: "clé-secrète",
+        },
+      );
+      const message = problemsOf(raw);
+      expect(message).toContain("channelConnections.1.instanceToken: ");
+      expect(message).toContain("channelConnections.2.apiKey: ");
+      expect(message).not.toContain("tok en");
+      expect(message).not.toContain("clé-secrète");
+    });
+
+    it("accepts the largest timeoutMs a timer can hold, and a baseUrl with a path", () => {
+      const config = parseServerConfig(
+        withConnection({ timeoutMs: 2 ** 31 - 1, baseUrl: "http://127.0.0.1:8080/graph/" }),
+        { WA_TOKEN: "t" },
+      );
+      expect(config.channelConnections[0]).toMatchObject({ timeoutMs: 2 ** 31 - 1 });
+    });
+  });
+
+  it("refuses two API keys with the same digest, naming the second", () => {
+    const raw = valid();
+    raw.apiKeys.push({ id: "k2", organizationId: "acme", sha256: "a".repeat(64) });
+    const message = problemsOf(raw);
+    expect(message).toContain("apiKeys.1.sha256: ");
+    expect(message).toContain("apiKeys.0");
+  });
+
+  it.each([
+    ["an empty issuer", { issuer: "" }, "sessions.issuer"],
+    ["an empty audience", { audience: "" }, "sessions.audience"],
+  ])("refuses %s, which would turn its check off", (_case, sessions, path) => {
+    const raw = { ...valid(), sessions: { jwtSecret: "s".repeat(32), ...sessions } };
+    expect(problemsOf(raw)).toContain(`${path}: `);
   });
 });

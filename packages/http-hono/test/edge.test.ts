@@ -23,6 +23,46 @@ let folder: string;
 let bundle: BundleInfo;
 let simulators: Awaited<ReturnType<typeof startProviderSimulator>>;
 let worker: Miniflare;
+const failing: Miniflare[] = [];
+
+/** A Worker running the bundle with these bindings, and what it writes to stdout and stderr. */
+async function startWorker(bindings: Record<string, string>) {
+  let output = "";
+  const instance = new Miniflare({
+    modules: true,
+    script: await readFile(bundle.outfile, "utf8"),
+    compatibilityDate: "2025-07-01",
+    bindings,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", (chunk) => {
+        output += String(chunk);
+      });
+      stderr.on("data", (chunk) => {
+        output += String(chunk);
+      });
+    },
+  });
+  failing.push(instance);
+  await instance.ready;
+  return { instance, output: () => output };
+}
+
+const SEND = "http://replykit.test/messages/interactive/send-buttons";
+const sendRequest = (requestId?: string) => ({
+  method: "POST",
+  headers: {
+    authorization: `Bearer ${DEMO_API_KEY}`,
+    "content-type": "application/json",
+    ...(requestId === undefined ? {} : { "x-request-id": requestId }),
+  },
+  body: JSON.stringify({
+    agentId: DEMO_AGENT_ID,
+    conversationId: DEMO_CONVERSATIONS.whatsapp,
+    body_text: "x",
+    button_1_id: "a",
+    button_1_title: "A",
+  }),
+});
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "replykit-edge-"));
@@ -39,6 +79,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await Promise.all(failing.map((instance) => instance.dispose()));
   await worker?.dispose();
   await simulators?.close();
   if (folder) await rm(folder, { recursive: true });
@@ -95,4 +136,86 @@ describe("the Workers entry under workerd", () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("x-request-id")).toBeTruthy();
   });
+});
+
+describe("the Workers entry without a usable configuration", () => {
+  const configurationLines = (output: string) =>
+    output
+      .split("\n")
+      .filter((line) => line.includes('"event":"edge.configuration_failed"'))
+      .map((line) => JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>);
+
+  async function expectInternalErrors(instance: Miniflare) {
+    const ids: string[] = [];
+    for (const requestId of ["edge-req-1", undefined, "edge-req-3"]) {
+      const response = await instance.dispatchFetch(SEND, sendRequest(requestId));
+      expect(response.status).toBe(500);
+      const id = response.headers.get("x-request-id");
+      expect(id).toBeTruthy();
+      if (requestId !== undefined) expect(id).toBe(requestId);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({
+        error: {
+          type: "internal_error",
+          code: "internal_error",
+          message: expect.any(String),
+          requestId: id,
+        },
+      });
+      ids.push(id ?? "");
+    }
+    return ids;
+  }
+
+  it("answers the 500 envelope with a request id when REPLYKIT_CONFIG is not bound, logging it once", async () => {
+    const { instance, output } = await startWorker({});
+    const [firstId] = await expectInternalErrors(instance);
+    await expect.poll(() => configurationLines(output()).length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = configurationLines(output());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: "error",
+      requestId: firstId,
+      errorName: "ConfigError",
+      errorMessage: expect.stringContaining("REPLYKIT_CONFIG"),
+    });
+  });
+
+  it.each([
+    ["not JSON", '{"sessions":{"jwtSecret":SUPERSECRET_abcdefghijklmnopqrstuvwxyz}}'],
+    [
+      "not a valid configuration",
+      JSON.stringify({
+        organizations: [{ id: "acme" }],
+        sessions: { jwtSecret: "SUPERSECRET_abcdefghijklmnopqrstuvwxyz" },
+        agents: [],
+        channelConnections: [
+          {
+            id: "wa",
+            organizationId: "acme",
+            provider: "whatsapp",
+            phoneNumberId: "1",
+            accessToken: "EAAG SUPERSECRET",
+          },
+        ],
+        conversations: [],
+      }),
+    ],
+  ])(
+    "answers the 500 envelope when the configuration is %s, logging it once and redacted",
+    async (_case, config) => {
+      const { instance, output } = await startWorker({ REPLYKIT_CONFIG: config });
+      await expectInternalErrors(instance);
+      await expect.poll(() => configurationLines(output()).length).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(configurationLines(output())).toHaveLength(1);
+      expect(configurationLines(output())[0]).toMatchObject({
+        level: "error",
+        errorName: "ConfigError",
+        errorMessage: expect.stringContaining("configuration"),
+      });
+      expect(output()).not.toContain("SUPERSECRET");
+    },
+  );
 });

@@ -4,9 +4,9 @@ import { verify } from "hono/jwt";
 export interface JwtSessionOptions {
   /** The HS256 shared secret: at least 32 characters (256 bits, RFC 7518 §3.2). */
   readonly secret: string;
-  /** When set, the token's `iss` must equal it. */
+  /** When set, the token's `iss` must equal it. Not empty. */
   readonly issuer?: string;
-  /** When set, the token's `aud` must be (or contain) one of these. */
+  /** When set, the token's `aud` must be (or contain) one of these. Not empty, nor any of them. */
   readonly audience?: string | readonly string[];
 }
 
@@ -25,6 +25,20 @@ export function createJwtSessionAuthenticator(options: JwtSessionOptions): Authe
     throw new Error(`the JWT secret must be at least ${MIN_SECRET_LENGTH} characters long`);
   }
   const { secret, issuer, audience } = options;
+  // hono/jwt checks `iss` and `aud` only when the expected value is truthy: an empty one
+  // would accept tokens of any issuer or audience while looking configured.
+  if (issuer === "") {
+    throw new Error("the JWT issuer must not be empty: leave it out to accept any issuer");
+  }
+  if (
+    audience !== undefined &&
+    (typeof audience === "string" ? [audience] : audience).some((value) => value === "")
+  ) {
+    throw new Error("a JWT audience must not be empty: leave it out to accept any audience");
+  }
+  if (Array.isArray(audience) && audience.length === 0) {
+    throw new Error("the list of JWT audiences must not be empty: leave it out to accept any");
+  }
   const verifyOptions = {
     alg: "HS256" as const,
     ...(issuer === undefined ? {} : { iss: issuer }),

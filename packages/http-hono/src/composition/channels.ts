@@ -4,6 +4,7 @@ import { createZapperChannel } from "@replykit/adapters-zapper";
 import type { ChannelPort } from "@replykit/core";
 import type { HttpTransport } from "@replykit/http-transport";
 import type { ChannelConnectionConfig } from "../config/schema.js";
+import { asConfigError } from "./config-failure.js";
 
 const optional = <K extends string, V>(key: K, value: V | undefined) =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
@@ -47,11 +48,31 @@ export function channelFor(
   }
 }
 
+/**
+ * The channel of every connection, by connection id. An adapter that refuses its options
+ * throws a `ConfigError` naming the connection's path (`channelConnections.N`), never
+ * quoting the connection's values.
+ */
 export function channelsFor(
   connections: readonly ChannelConnectionConfig[],
   transport: HttpTransport | undefined,
 ): ReadonlyMap<string, ChannelPort> {
   return new Map(
-    connections.map((connection) => [connection.id, channelFor(connection, transport)]),
+    connections.map((connection, index) => [
+      connection.id,
+      asConfigError(
+        `channelConnections.${index} (${connection.provider})`,
+        secretsOf(connection),
+        () => channelFor(connection, transport),
+      ),
+    ]),
   );
 }
+
+/** Every value of a connection but the ones that name it, which an error may well quote. */
+const secretsOf = ({
+  id: _id,
+  organizationId: _organization,
+  provider: _provider,
+  ...rest
+}: ChannelConnectionConfig) => Object.values(rest);

@@ -30,6 +30,7 @@ import {
   ConfigChannelDirectory,
   ConfigConversationDirectory,
 } from "./config-directories.js";
+import { asConfigError } from "./config-failure.js";
 
 /** What differs between runtimes; everything else comes from the configuration. */
 export interface RuntimeServices {
@@ -39,16 +40,27 @@ export interface RuntimeServices {
   readonly clock?: Clock;
 }
 
+/**
+ * The API keys, and sessions if configured. A factory that refuses its part throws a
+ * `ConfigError` naming `apiKeys` or `sessions`, never quoting a digest or the secret.
+ */
 function authenticatorFor(config: ServerConfig) {
-  const apiKeys = createApiKeyAuthenticator(config.apiKeys);
-  if (config.sessions === undefined) return apiKeys;
+  const apiKeys = asConfigError(
+    "apiKeys",
+    config.apiKeys.map((key) => key.sha256),
+    () => createApiKeyAuthenticator(config.apiKeys),
+  );
+  const { sessions } = config;
+  if (sessions === undefined) return apiKeys;
   return anyOf(
     apiKeys,
-    createJwtSessionAuthenticator({
-      secret: config.sessions.jwtSecret,
-      ...(config.sessions.issuer === undefined ? {} : { issuer: config.sessions.issuer }),
-      ...(config.sessions.audience === undefined ? {} : { audience: config.sessions.audience }),
-    }),
+    asConfigError("sessions", [sessions.jwtSecret], () =>
+      createJwtSessionAuthenticator({
+        secret: sessions.jwtSecret,
+        ...(sessions.issuer === undefined ? {} : { issuer: sessions.issuer }),
+        ...(sessions.audience === undefined ? {} : { audience: sessions.audience }),
+      }),
+    ),
   );
 }
 

@@ -1,3 +1,4 @@
+import { jsonSyntaxErrorOffset, lineAndColumn } from "./json-syntax.js";
 import { type ServerConfig, serverConfigSchema } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -11,15 +12,14 @@ function resolveEnvReferences(
   value: unknown,
   env: Readonly<Record<string, string | undefined>>,
   path: string,
-  missing: string[],
+  missing: Map<string, string>,
 ): unknown {
   if (typeof value === "string") {
     const match = ENV_REFERENCE.exec(value);
     if (match === null) return value;
     const name = match[1] as string;
     const resolved = env[name];
-    if (resolved === undefined || resolved === "")
-      missing.push(`${path}: environment variable ${name} is not set`);
+    if (resolved === undefined || resolved === "") missing.set(path, name);
     return resolved ?? "";
   }
   if (Array.isArray(value))
@@ -43,16 +43,17 @@ export function parseServerConfig(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>> = {},
 ): ServerConfig {
-  const missing: string[] = [];
+  const missing = new Map<string, string>();
   const resolved = resolveEnvReferences(raw, env, "", missing);
   const parsed = serverConfigSchema.safeParse(resolved);
   const problems = [
-    ...missing,
+    ...[...missing].map(([path, name]) => `${path}: environment variable ${name} is not set`),
     ...(parsed.success
       ? []
-      : parsed.error.issues.map(
-          (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
-        )),
+      : parsed.error.issues
+          // A missing variable leaves an empty string the schema also refuses: say it once.
+          .filter((issue) => !missing.has(issue.path.join(".")))
+          .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)),
   ];
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`invalid replykit configuration:\n  - ${problems.join("\n  - ")}`);
@@ -68,10 +69,15 @@ export function parseServerConfigJson(
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(
-      `the replykit configuration is not valid JSON: ${(error as Error).message}`,
-    );
+  } catch {
+    // Never the engine's message: it quotes the text around the error, which may be a secret.
+    const offset = jsonSyntaxErrorOffset(text);
+    let where = "";
+    if (offset !== undefined) {
+      const { line, column } = lineAndColumn(text, offset);
+      where = `: syntax error at line ${line}, column ${column} (position ${offset})`;
+    }
+    throw new ConfigError(`the replykit configuration is not valid JSON${where}`);
   }
   return parseServerConfig(raw, env);
 }

@@ -1,44 +1,69 @@
+import {
+  baseUrlOption,
+  credentialOption,
+  type OptionWithDefault,
+  PATH_SEGMENT_CHARACTERS,
+  PRINTABLE_ASCII,
+  timeoutMsOption,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 const id = z.string().min(1).max(128);
-const url = z.url({ protocol: /^https?$/ });
 const positiveMs = z.int().positive();
+
+/**
+ * The check of one of http-transport's optional adapter options, without its default: in the
+ * configuration an absent value stays absent (the adapter fills in its own default), and a
+ * present one passes exactly the rule the adapter applies when the channel is made. The
+ * default the option is built with is therefore never used.
+ */
+const ruleOf = <Schema extends z.ZodType, Value>(option: OptionWithDefault<Schema, Value>) =>
+  option.in.unwrap();
+
+// Channel options are checked by the adapters' own rules (@replykit/http-transport), so a
+// value an adapter would refuse is a line of the configuration's problems, with its path,
+// instead of a raw Error when the server starts. Messages name the rule, never the value.
+const baseUrl = ruleOf(baseUrlOption("https://unused.invalid")).optional();
+const timeoutMs = ruleOf(timeoutMsOption(1)).optional();
 
 const whatsappConnection = z.strictObject({
   id,
   organizationId: id,
   provider: z.literal("whatsapp"),
-  phoneNumberId: z.string().min(1),
-  accessToken: z.string().min(1),
-  baseUrl: url.optional(),
+  phoneNumberId: credentialOption("phoneNumberId", {
+    what: "the sending phone number's id",
+    form: PATH_SEGMENT_CHARACTERS,
+  }),
+  accessToken: credentialOption("accessToken", { what: "a WhatsApp Cloud API access token" }),
+  baseUrl,
   apiVersion: z
     .string()
     .regex(/^v\d+\.\d+$/, "expected a version such as v23.0")
     .optional(),
-  timeoutMs: positiveMs.optional(),
+  timeoutMs,
 });
 
 const zapiConnection = z.strictObject({
   id,
   organizationId: id,
   provider: z.literal("zapi"),
-  instanceId: z.string().min(1),
-  instanceToken: z.string().min(1),
-  clientToken: z.string().min(1),
-  baseUrl: url.optional(),
+  instanceId: credentialOption("instanceId"),
+  instanceToken: credentialOption("instanceToken"),
+  clientToken: credentialOption("clientToken"),
+  baseUrl,
   endpoint: z.enum(["button-actions", "button-list"]).optional(),
-  timeoutMs: positiveMs.optional(),
+  timeoutMs,
 });
 
 const zapperConnection = z.strictObject({
   id,
   organizationId: id,
   provider: z.literal("zapper"),
-  instanceId: z.string().min(1),
-  apiKey: z.string().min(1),
-  baseUrl: url.optional(),
+  instanceId: credentialOption("instanceId", { form: PRINTABLE_ASCII }),
+  apiKey: credentialOption("apiKey", { form: PRINTABLE_ASCII }),
+  baseUrl,
   expiration: z.enum(["none", "24h", "7d", "90d"]).optional(),
-  timeoutMs: positiveMs.optional(),
+  timeoutMs,
 });
 
 export const channelConnectionSchema = z.discriminatedUnion("provider", [
@@ -66,8 +91,16 @@ export const serverConfigSchema = z
     sessions: z
       .strictObject({
         jwtSecret: z.string().min(32, "use a secret of at least 32 characters"),
-        issuer: z.string().optional(),
-        audience: z.string().optional(),
+        // Not empty: hono/jwt checks `iss` and `aud` only when the expected value is truthy,
+        // so "" would silently accept tokens of any issuer or audience.
+        issuer: z
+          .string()
+          .min(1, "must not be empty (leave it out to accept any issuer)")
+          .optional(),
+        audience: z
+          .string()
+          .min(1, "must not be empty (leave it out to accept any audience)")
+          .optional(),
       })
       .optional(),
     agents: z.array(z.strictObject({ id, organizationId: id, name: z.string().optional() })),
@@ -86,6 +119,7 @@ export const serverConfigSchema = z
         maxRetries: z.int().min(0).max(10).optional(),
         initialBackoffMs: positiveMs.optional(),
         maxBackoffMs: positiveMs.optional(),
+        retryWhenDeliveryUnknown: z.boolean().optional(),
       })
       .optional(),
     idempotency: z.strictObject({ ttlMs: positiveMs }).optional(),
@@ -139,6 +173,20 @@ export const serverConfigSchema = z
         collection,
       );
     }
+    // One key under two ids would authenticate as whichever matched last: refuse it here,
+    // with its path, rather than as a plain Error from createApiKeyAuthenticator at start.
+    const firstWithDigest = new Map<string, number>();
+    config.apiKeys.forEach((key, index) => {
+      const first = firstWithDigest.get(key.sha256);
+      if (first === undefined) firstWithDigest.set(key.sha256, index);
+      else {
+        context.addIssue({
+          code: "custom",
+          path: ["apiKeys", index, "sha256"],
+          message: `the same key as apiKeys.${first}: each key must be configured once`,
+        });
+      }
+    });
     for (const collection of ["apiKeys", "agents", "channelConnections"] as const) {
       collections[collection].forEach((item, index) => {
         requireOrganization(item.organizationId, [collection, index, "organizationId"]);

@@ -58,6 +58,10 @@ export const ErrorEnvelopeSchema = z
         .boolean()
         .optional()
         .openapi({ description: "Provider errors only: whether sending again may succeed." }),
+      deliveryUnknown: z.literal(true).optional().openapi({
+        description:
+          "provider_unavailable only, present when true: the request may have reached the provider (a timeout, a reset connection, a 5xx) and the message may have been delivered. Check before sending again, or a retry may show the buttons twice.",
+      }),
       issues: z
         .array(FieldIssueSchema)
         .optional()

@@ -1,4 +1,5 @@
-import type { Issue, SendButtonsError } from "@replykit/core";
+import type { IdempotencyConflict, Issue, SendButtonsError } from "@replykit/core";
+import { WHOLE_BODY } from "../routes/fields.js";
 import type { ErrorBody, ErrorEnvelope, FieldIssue } from "./envelope.js";
 
 /** The statuses an error can have: the contract's five, plus 409/422 for idempotency keys. */
@@ -91,6 +92,88 @@ export function routeNotFound(requestId: string): HttpError {
   });
 }
 
+/**
+ * The answer to an `HTTPException` below 500 that a middleware threw (hono's own, or one an
+ * embedder added): a status this API has keeps its envelope; any other client error is a
+ * 400, the contract's answer to a request it cannot take. Only what the status means is
+ * said: the exception's own message stays in the log, as it may describe internals.
+ */
+export function fromClientErrorStatus(status: number, requestId: string): HttpError {
+  const bodyIssue = (code: string, message: string): FieldIssue[] => [
+    { field: WHOLE_BODY, code, message },
+  ];
+  switch (status) {
+    case 401:
+      return unauthorized("invalid_token", requestId);
+    case 403:
+      return httpError(403, {
+        type: "forbidden",
+        code: "forbidden",
+        message: "this request is not allowed",
+        requestId,
+      });
+    case 404:
+      return routeNotFound(requestId);
+    case 409:
+    case 422:
+      return httpError(status, {
+        type: "conflict",
+        code: "conflict",
+        message: "the request conflicts with the state of the server",
+        requestId,
+      });
+    case 413:
+      return invalidRequest(
+        bodyIssue("body_too_large", "the request body is larger than the server accepts"),
+        requestId,
+      );
+    case 415:
+      return invalidRequest(
+        [
+          {
+            field: "Content-Type",
+            code: "unsupported_media_type",
+            message: "Content-Type must be application/json",
+          },
+        ],
+        requestId,
+      );
+    default:
+      return invalidRequest(
+        bodyIssue("invalid_request", `the request body could not be processed (HTTP ${status})`),
+        requestId,
+      );
+  }
+}
+
+function idempotencyConflict(error: IdempotencyConflict, requestId: string): HttpError {
+  switch (error.reason) {
+    case "in_progress":
+      return httpError(409, {
+        type: "conflict",
+        code: "idempotency_key_in_progress",
+        message: error.message,
+        requestId,
+      });
+    case "outcome_unknown":
+      // Our own words: what the client must do next is part of this answer's contract.
+      return httpError(409, {
+        type: "conflict",
+        code: "idempotency_outcome_unknown",
+        message:
+          "the first request with this Idempotency-Key failed after it may have delivered the message; check whether the conversation received it before sending again, and then send with a new key",
+        requestId,
+      });
+    case "different_request":
+      return httpError(422, {
+        type: "conflict",
+        code: "idempotency_key_reused",
+        message: error.message,
+        requestId,
+      });
+  }
+}
+
 /** `Retry-After` in whole seconds, rounded up so a client never retries too early. */
 const retryAfterSeconds = (milliseconds: number): string =>
   String(Math.max(0, Math.ceil(milliseconds / 1000)));
@@ -133,19 +216,7 @@ export function fromSendButtonsError(
         requestId,
       });
     case "IdempotencyConflict":
-      return error.reason === "in_progress"
-        ? httpError(409, {
-            type: "conflict",
-            code: "idempotency_key_in_progress",
-            message: error.message,
-            requestId,
-          })
-        : httpError(422, {
-            type: "conflict",
-            code: "idempotency_key_reused",
-            message: error.message,
-            requestId,
-          });
+      return idempotencyConflict(error, requestId);
     case "ChannelNotConfigured":
       // A deployment mistake; the connection id stays in the logs, not in the answer.
       return httpError(500, {
@@ -175,6 +246,9 @@ export function fromSendButtonsError(
           provider: error.provider,
           ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
           retryable: error.retryable,
+          // Only when true: absent means the adapter knows the message was not delivered, or
+          // predates the flag; a client must not read "false" into an old adapter's silence.
+          ...(error.deliveryUnknown === true ? { deliveryUnknown: true } : {}),
         },
         error.retryAfterMs === undefined
           ? {}

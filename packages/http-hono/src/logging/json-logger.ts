@@ -1,5 +1,5 @@
 import type { LogFields, Logger, LogLevel } from "@replykit/core";
-import { redactFields } from "./redact.js";
+import { markAsRedacting, redactFields } from "./redact.js";
 
 export interface JsonLoggerOptions {
   /** Where each line goes. Default `console.log`, which every runtime (Node, Workers…) collects. */
@@ -21,7 +21,8 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => console.log(line));
   const threshold = RANK[options.level ?? "info"];
   const now = options.now ?? Date.now;
-  return {
+  // Marked: createApp then uses it as it is instead of redacting each line a second time.
+  return markAsRedacting({
     log(level: LogLevel, event: string, fields: LogFields = {}): void {
       if (RANK[level] < threshold) return;
       const line: Record<string, unknown> = {
@@ -34,5 +35,5 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
       }
       write(JSON.stringify(line));
     },
-  };
+  });
 }

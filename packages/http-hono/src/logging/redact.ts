@@ -10,12 +10,38 @@ const SENSITIVE_KEY =
 /** A credential that slipped into a text, e.g. a header quoted in an error message. */
 const BEARER_IN_TEXT = /\b(bearer|basic)\s+[^\s"',;]+/gi;
 
+/**
+ * The user info of a URL (`postgres://user:password@host`), as drivers quote it in their
+ * errors. Greedy up to the last `@` before the path, so that an unencoded `@` in the
+ * password (`user:p@ss@host`) is masked too; a `/`, `?`, `#`, a space or a quote ends it.
+ */
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]*@/gi;
+
+/** A `name=value` of a query string (or of a form, or `;`-separated parameters). */
+const QUERY_PARAMETER = /([?&;])([^=&#;\s"'<>?]+)=([^&#;\s"'<>]*)/g;
+
+/**
+ * Query names that carry a credential though {@link SENSITIVE_KEY} misses them: `key`
+ * (Google and many others), `sig` (signed URLs), `auth`, `pass`, `pwd`, `jwt`, `session`,
+ * `sid`, `code` (OAuth), alone or after a separator (`api-key`, `x.sig`).
+ */
+const SENSITIVE_QUERY_NAME = /(?:^|[-_.])(?:key|sig|auth|pass|pwd|jwt|session|sid|code)$/i;
+
 export const REDACTED = "[REDACTED]";
 const MAX_DEPTH = 8;
 
 export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
 
-const redactText = (text: string): string => text.replace(BEARER_IN_TEXT, `$1 ${REDACTED}`);
+const isSensitiveQueryName = (name: string): boolean =>
+  SENSITIVE_KEY.test(name) || SENSITIVE_QUERY_NAME.test(name);
+
+const redactText = (text: string): string =>
+  text
+    .replace(BEARER_IN_TEXT, `$1 ${REDACTED}`)
+    .replace(URL_USER_INFO, `$1${REDACTED}@`)
+    .replace(QUERY_PARAMETER, (parameter, separator: string, name: string) =>
+      isSensitiveQueryName(name) ? `${separator}${name}=${REDACTED}` : parameter,
+    );
 
 /**
  * A JSON-safe copy of `value` with every sensitive field replaced by `[REDACTED]`; errors
@@ -47,9 +73,27 @@ export function redactFields(fields: LogFields): Record<string, unknown> {
     : {};
 }
 
-/** Wraps any {@link Logger} so that what reaches it has passed {@link redact}. */
+/**
+ * Loggers that pass every line through {@link redactFields} themselves. Private to this
+ * package (not exported from the index): a logger that merely claimed it would switch the
+ * safety net off. A WeakSet, so that a marked logger's lifetime is its owner's.
+ */
+const redactingLoggers = new WeakSet<Logger>();
+
+/** Records that `logger` redacts every line itself; returns it. */
+export function markAsRedacting<L extends Logger>(logger: L): L {
+  redactingLoggers.add(logger);
+  return logger;
+}
+
+/**
+ * Wraps any {@link Logger} so that what reaches it has passed {@link redact}. A logger that
+ * already redacts every line (`createJsonLogger`, or one this returned) is returned as it
+ * is: one pass per line is enough, and a second would copy every line's fields again.
+ */
 export function withRedaction(logger: Logger): Logger {
-  return {
+  if (redactingLoggers.has(logger)) return logger;
+  return markAsRedacting({
     log: (level, event, fields = {}) => logger.log(level, event, redactFields(fields)),
-  };
+  });
 }

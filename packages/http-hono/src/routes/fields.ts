@@ -28,12 +28,30 @@ const MESSAGE_FIELDS: Record<string, string> = {
   footer: "footer_text",
 };
 
+/** The buttons of a request against the channel's limit, to name the button over it. */
+export interface ButtonCount {
+  /** How many buttons the request gave. */
+  readonly given: number;
+  /** The `maxButtons` of the channel the use case picked; unknown if it picked none. */
+  readonly allowed: number | undefined;
+}
+
+/**
+ * Which button an issue about the buttons as a whole is about: the first one over the
+ * channel's limit (3 given, 1 allowed: `button_2_id`), the one a client must drop first.
+ * Without a known limit, the last button given.
+ */
+function buttonOverTheLimit({ given, allowed }: ButtonCount): string {
+  const slot = allowed !== undefined && allowed < given ? allowed + 1 : given;
+  return buttonIdField(Math.max(1, slot));
+}
+
 /**
  * The flat field a core issue path points at: `["buttons", 1, "title"]` → `button_2_title`,
- * `["body"]` → `body_text`. An issue about the buttons as a whole (too many for the channel)
- * points at the last button given, the one that went over.
+ * `["body"]` → `body_text`, and `["buttons"]` (too many for the channel) → the first button
+ * over its limit.
  */
-export function fieldOfPath(path: IssuePath, buttonCount: number): string {
+export function fieldOfPath(path: IssuePath, buttons: ButtonCount): string {
   const [head, index, key] = path;
   if (typeof head === "string" && path.length === 1 && Object.hasOwn(MESSAGE_FIELDS, head)) {
     return MESSAGE_FIELDS[head] ?? WHOLE_BODY;
@@ -42,15 +60,15 @@ export function fieldOfPath(path: IssuePath, buttonCount: number): string {
     if (typeof index === "number" && (key === "id" || key === "title")) {
       return key === "id" ? buttonIdField(index + 1) : buttonTitleField(index + 1);
     }
-    return buttonIdField(Math.max(1, buttonCount));
+    return buttonOverTheLimit(buttons);
   }
   return WHOLE_BODY;
 }
 
 /** The core's issues, each naming the flat field it is about, messages included. */
-export function fieldIssuesOf(issues: readonly Issue[], buttonCount: number): FieldIssue[] {
+export function fieldIssuesOf(issues: readonly Issue[], buttons: ButtonCount): FieldIssue[] {
   return issues.map((issue) => {
-    const field = fieldOfPath(issue.path, buttonCount);
+    const field = fieldOfPath(issue.path, buttons);
     const corePath = issue.path.join(".");
     // Core messages start with the dotted core path ("buttons.1.title is …"): say the field.
     const message =

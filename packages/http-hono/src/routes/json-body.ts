@@ -14,6 +14,34 @@ const issue = (field: string, code: string, message: string): FieldIssue[] => [
   { field, code, message },
 ];
 
+/**
+ * `application/json`, any case, optionally followed by `;name=value` parameters. This is
+ * @hono/zod-openapi's own media-type rule narrowed to plain JSON (its `jsonRequestRegex`
+ * minus the `+json` suffixes): whatever passes here passes there, so a Content-Type is
+ * never refused twice with different answers. A bare `;`, a space before it or a parameter
+ * without a value is malformed (RFC 9110 §8.3.1), not a different media type.
+ */
+const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=[^;]+)*$/i;
+
+/** Longest Content-Type quoted back in a refusal: a header can be kilobytes long. */
+const MAX_QUOTED_CONTENT_TYPE = 80;
+
+function unsupportedMediaType(contentType: string | undefined): FieldIssue[] {
+  const given =
+    contentType === undefined
+      ? "missing"
+      : JSON.stringify(
+          contentType.length > MAX_QUOTED_CONTENT_TYPE
+            ? `${contentType.slice(0, MAX_QUOTED_CONTENT_TYPE)}…`
+            : contentType,
+        );
+  return issue(
+    "Content-Type",
+    "unsupported_media_type",
+    `Content-Type must be ${JSON_MEDIA_TYPE}, optionally with parameters such as "; charset=utf-8", not ${given}`,
+  );
+}
+
 type BodyRead =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly issues: FieldIssue[] };
@@ -65,31 +93,24 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
 }
 
 /**
- * Before the zod validator sees the body: `Content-Type: application/json`, at most
- * `maxBytes`, and valid JSON — each a 400 naming `Content-Type` or `body`. The request is
- * then rebuilt from the text read, so that the validator reads it again without the stream.
+ * Before anything looks at the body: `Content-Type: application/json`, at most `maxBytes`,
+ * and valid JSON — each a 400 naming `Content-Type` or `body`. The body is read and parsed
+ * here and nowhere else: the parsed value is the `jsonBody` variable, which the route's
+ * handler validates against the request schema (see `routedWithoutBodyValidator`). The
+ * stream is consumed, so nothing after this may call `c.req.json()` or `c.req.text()`.
  */
 export const jsonBody = (maxBytes: number) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const requestId = c.get("requestId");
-    const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
-    if (mediaType !== JSON_MEDIA_TYPE) {
-      return respondWithError(
-        c,
-        invalidRequest(
-          issue(
-            "Content-Type",
-            "unsupported_media_type",
-            `Content-Type must be ${JSON_MEDIA_TYPE}, not ${mediaType ?? "missing"}`,
-          ),
-          requestId,
-        ),
-      );
+    const contentType = c.req.header("Content-Type");
+    if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
+      return respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId));
     }
     const read = await readBounded(c.req.raw, maxBytes);
     if (!read.ok) return respondWithError(c, invalidRequest(read.issues, requestId));
+    let parsed: unknown;
     try {
-      c.set("jsonBody", JSON.parse(read.text));
+      parsed = JSON.parse(read.text);
     } catch {
       return respondWithError(
         c,
@@ -99,6 +120,6 @@ export const jsonBody = (maxBytes: number) =>
         ),
       );
     }
-    c.req.raw = new Request(c.req.raw, { body: read.text });
+    c.set("jsonBody", parsed);
     await next();
   });

@@ -47,13 +47,35 @@ export const sendButtonsRoute = (maxBodyBytes: number) =>
       401: errorResponse("Invalid or missing API key."),
       403: errorResponse("Agent does not belong to your organization."),
       404: errorResponse("Conversation or agent not found."),
-      409: errorResponse("A request with this Idempotency-Key is still in progress."),
+      409: errorResponse(
+        "idempotency_key_in_progress: a request with this Idempotency-Key is still in progress; retry later. idempotency_outcome_unknown: the first request with this Idempotency-Key failed after it may have delivered the message; check whether it arrived before sending again, with a new key.",
+      ),
       422: errorResponse("This Idempotency-Key was already used for a different request."),
       500: errorResponse(
-        "WhatsApp API (provider) error, with provider, providerCode and retryable; or an internal error.",
+        "WhatsApp API (provider) error, with provider, providerCode, retryable and, when the message may have been delivered anyway, deliveryUnknown: true; or an internal error.",
       ),
     },
   });
+
+export type SendButtonsRoute = ReturnType<typeof sendButtonsRoute>;
+
+/** The route as `GET /openapi.json` describes it: everything but the middleware. */
+export function documentedRoute({ middleware: _middleware, ...route }: SendButtonsRoute) {
+  return route;
+}
+
+/**
+ * The route as it is routed: the same, without the request body, so that @hono/zod-openapi
+ * adds neither its media-type gate nor its body validator. That validator would read the
+ * body again (`c.req.json()`) and parse it a second time, after `jsonBody` has read it
+ * within the size limit and parsed it; the handler validates that parsed value against
+ * `SendButtonsRequestSchema` instead. `hide`: {@link documentedRoute} is registered in its
+ * place, with the body. The type stays the documented route's, on purpose: the handler's
+ * input and `hc` clients are typed by the body clients send, which is the documented one.
+ */
+export function routedWithoutBodyValidator<R extends SendButtonsRoute>(route: R): R {
+  return { ...route, hide: true, request: { headers: route.request.headers } };
+}
 
 /** The flat fields of the contract as the core's message input. */
 export function toMessageInput(body: SendButtonsRequest): ButtonMessageInput {

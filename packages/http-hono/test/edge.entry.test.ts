@@ -1,0 +1,80 @@
+import type { ExecutionContext } from "hono";
+import { afterEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import worker, { type EdgeBindings } from "../src/edge.js";
+
+const context: ExecutionContext = {
+  waitUntil: () => undefined,
+  passThroughOnException: () => undefined,
+  props: {},
+};
+
+const VALID_CONFIG = JSON.stringify({
+  organizations: [{ id: "acme" }],
+  apiKeys: [{ id: "k1", organizationId: "acme", sha256: "a".repeat(64) }],
+  agents: [{ id: "agent-1", organizationId: "acme" }],
+  channelConnections: [
+    {
+      id: "wa",
+      organizationId: "acme",
+      provider: "whatsapp",
+      phoneNumberId: "1000",
+      accessToken: "env:WA_TOKEN",
+    },
+  ],
+  conversations: [
+    { id: "c1", organizationId: "acme", channelConnectionId: "wa", recipient: "5511" },
+  ],
+});
+const BROKEN_CONFIG = '{"sessions":{"jwtSecret":SUPERSECRET_abcdefghijklmnopqrstuvwxyz}}';
+
+const send = (env: EdgeBindings) =>
+  worker.fetch(
+    new Request("http://replykit.test/messages/interactive/send-buttons", {
+      method: "POST",
+      headers: { authorization: "Bearer not-a-key", "content-type": "application/json" },
+      body: JSON.stringify({
+        agentId: "agent-1",
+        conversationId: "c1",
+        body_text: "x",
+        button_1_id: "a",
+        button_1_title: "A",
+      }),
+    }),
+    env,
+    context,
+  );
+
+const failureLines = (log: MockInstance<typeof console.log>) =>
+  log.mock.calls
+    .map(([line]) => String(line))
+    .filter((line) => line.includes("edge.configuration_failed"));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the Workers entry's fetch, in process", () => {
+  it("parses a failing configuration once and logs it once, until the configuration changes", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const parse = vi.spyOn(JSON, "parse");
+    for (let round = 0; round < 3; round += 1) {
+      const response = await send({ REPLYKIT_CONFIG: BROKEN_CONFIG });
+      expect(response.status).toBe(500);
+      expect(response.headers.get("x-request-id")).toBeTruthy();
+    }
+    expect(parse.mock.calls.filter(([text]) => text === BROKEN_CONFIG)).toHaveLength(1);
+    expect(failureLines(log)).toHaveLength(1);
+    expect(failureLines(log).join("\n")).not.toContain("SUPERSECRET");
+
+    // Another source is another attempt: this one works, and is then kept.
+    const working = await send({ REPLYKIT_CONFIG: VALID_CONFIG, WA_TOKEN: "t" });
+    expect(working.status).toBe(401);
+    expect((await send({ REPLYKIT_CONFIG: VALID_CONFIG, WA_TOKEN: "t" })).status).toBe(401);
+    expect(parse.mock.calls.filter(([text]) => text === VALID_CONFIG)).toHaveLength(1);
+
+    // A missing binding is a source of its own.
+    expect((await send({})).status).toBe(500);
+    expect((await send({})).status).toBe(500);
+    expect(failureLines(log)).toHaveLength(2);
+  });
+});
