@@ -20,7 +20,7 @@ export interface UndiciTransport extends HttpTransport {
 
 /**
  * A Node transport on undici with pooled keep-alive connections and none of the WHATWG
- * `fetch` layer's overhead (`pnpm bench`: 2.75× the sends per second of `fetchTransport`
+ * `fetch` layer's overhead (`pnpm bench`: 2.1–2.75× the sends per second of `fetchTransport`
  * on loopback; over TLS a reused connection also saves a handshake). Import it from
  * `@replykit/http-transport/undici`, a separate entry, so edge bundles never see undici.
  */
