@@ -9,6 +9,29 @@ import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/**
+ * zod's `z` namespace re-exports all of its ~40 message locales, and @hono/zod-openapi
+ * imports that namespace whole, so no bundler can drop them: they were 258 KiB of a 714 KiB
+ * bundle. Only English, zod's default, is ever used here, so the locales barrel is replaced
+ * by one that exports `en` alone. (Set a locale with `z.config(z.locales.xx())`? Then drop
+ * this plugin.)
+ */
+const englishOnlyZodLocales = {
+  name: "english-only-zod-locales",
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: resolve(dirname(args.importer), args.path), namespace: "zod-locales" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(resolve(dirname(args.path), "en.js"))};`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 export async function buildEdgeBundle(outfile = resolve(here, "../dist/edge/worker.js")) {
   const result = await build({
     entryPoints: [resolve(here, "../src/edge.ts")],
@@ -22,6 +45,7 @@ export async function buildEdgeBundle(outfile = resolve(here, "../dist/edge/work
     mainFields: ["module", "main"],
     logLevel: "silent",
     metafile: true,
+    plugins: [englishOnlyZodLocales],
   });
   const code = result.outputFiles[0].contents;
   const nodeImports = Object.values(result.metafile.outputs)

@@ -218,4 +218,15 @@ describe("the Workers entry without a usable configuration", () => {
       expect(output()).not.toContain("SUPERSECRET");
     },
   );
+
+  it("still explains configuration errors in zod's English messages, the one locale bundled", async () => {
+    const { instance, output } = await startWorker({
+      REPLYKIT_CONFIG: JSON.stringify({ organizations: [{ id: 42 }] }),
+    });
+    await expectInternalErrors(instance);
+    await expect.poll(() => configurationLines(output()).length).toBe(1);
+    expect(configurationLines(output())[0]?.errorMessage).toContain(
+      "organizations.0.id: Invalid input: expected string, received number",
+    );
+  });
 });
