@@ -6,24 +6,9 @@ import {
   parseServerConfig,
   parseServerConfigJson,
 } from "../src/config/load-config.js";
+import { minimalConfig } from "./support.js";
 
-const valid = () => ({
-  organizations: [{ id: "acme" }],
-  apiKeys: [{ id: "k1", organizationId: "acme", sha256: "a".repeat(64) }],
-  agents: [{ id: "agent-1", organizationId: "acme" }],
-  channelConnections: [
-    {
-      id: "wa",
-      organizationId: "acme",
-      provider: "whatsapp",
-      phoneNumberId: "1000",
-      accessToken: "env:WA_TOKEN",
-    },
-  ],
-  conversations: [
-    { id: "c1", organizationId: "acme", channelConnectionId: "wa", recipient: "5511999990000" },
-  ],
-});
+const valid = minimalConfig;
 
 const problemsOf = (raw: unknown, env: Record<string, string> = { WA_TOKEN: "t" }): string => {
   try {

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from "hono";
 import { afterEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import worker, { type EdgeBindings } from "../src/edge.js";
+import { minimalConfig } from "./support.js";
 
 const context: ExecutionContext = {
   waitUntil: () => undefined,
@@ -8,23 +9,8 @@ const context: ExecutionContext = {
   props: {},
 };
 
-const VALID_CONFIG = JSON.stringify({
-  organizations: [{ id: "acme" }],
-  apiKeys: [{ id: "k1", organizationId: "acme", sha256: "a".repeat(64) }],
-  agents: [{ id: "agent-1", organizationId: "acme" }],
-  channelConnections: [
-    {
-      id: "wa",
-      organizationId: "acme",
-      provider: "whatsapp",
-      phoneNumberId: "1000",
-      accessToken: "env:WA_TOKEN",
-    },
-  ],
-  conversations: [
-    { id: "c1", organizationId: "acme", channelConnectionId: "wa", recipient: "5511" },
-  ],
-});
+const VALID_CONFIG = JSON.stringify(minimalConfig());
+
 const BROKEN_CONFIG = '{"sessions":{"jwtSecret":SUPERSECRET_abcdefghijklmnopqrstuvwxyz}}';
 
 const send = (env: EdgeBindings) =>

@@ -5,6 +5,25 @@ import { demoConfig } from "../src/demo/demo-config.js";
 import { createJsonLogger } from "../src/logging/json-logger.js";
 import { listen } from "../src/node/server.js";
 
+/** The smallest configuration that starts: one organization, key, agent, WhatsApp connection and conversation. */
+export const minimalConfig = () => ({
+  organizations: [{ id: "acme" }],
+  apiKeys: [{ id: "k1", organizationId: "acme", sha256: "a".repeat(64) }],
+  agents: [{ id: "agent-1", organizationId: "acme" }],
+  channelConnections: [
+    {
+      id: "wa",
+      organizationId: "acme",
+      provider: "whatsapp",
+      phoneNumberId: "1000",
+      accessToken: "env:WA_TOKEN",
+    },
+  ],
+  conversations: [
+    { id: "c1", organizationId: "acme", channelConnectionId: "wa", recipient: "5511999990000" },
+  ],
+});
+
 export type Simulators = Awaited<ReturnType<typeof startProviderSimulator>>;
 
 /** The composed server over real HTTP, its channels pointing at the provider simulator. */
