@@ -16,10 +16,35 @@ export interface FailNextOptions {
   readonly errorCode?: number;
   /** Delay before answering. Given alone, the request is answered normally after the delay. */
   readonly latencyMs?: number;
-  /** Read the request, then reset the TCP connection without answering. */
+  /**
+   * Read the request and process it (a message the provider accepts counts as delivered,
+   * see `processed`), then reset the TCP connection without answering.
+   */
   readonly reset?: boolean;
+  /**
+   * Reset the TCP connection as soon as the request's head arrives, before reading its body:
+   * nothing is processed. The client cannot tell this from a reset after the request was
+   * written, so it must treat the message as possibly delivered.
+   */
+  readonly resetBeforeRead?: boolean;
   /** Sets `Retry-After`; given without status or code, the answer is the provider's rate-limit error. */
   readonly retryAfterSeconds?: number;
+  /**
+   * Whether the provider acted on the message before failing this way, i.e. whether a user
+   * would see it (provided the message is one the provider accepts). Default: `true` for a
+   * 2xx answer, for `reset` and for `latencyMs` alone (the provider is slow, not failing);
+   * `false` for an error status. `processed: true` with a 5xx models a provider that passed
+   * the message on and then failed; `resetBeforeRead` never processes.
+   */
+  readonly processed?: boolean;
+  /**
+   * Makes each of the `times` requests fail this way with this probability (0 to 1), drawn
+   * from a PRNG seeded by `seed`; the others are answered normally. Every one of them counts
+   * towards `times`. Default 1: all of them fail.
+   */
+  readonly failRate?: number;
+  /** Seed of `failRate`'s PRNG: the same seed fails the same requests. Default 1. */
+  readonly seed?: number;
 }
 
 export interface SimulatedResponse {
@@ -47,7 +72,26 @@ export interface RecordedRequest {
   readonly receivedAt: Date;
   /** True when the answer came from `failNext` rather than the provider logic. */
   readonly injected: boolean;
+  /**
+   * True when the provider acted on the request: a send the provider logic accepts, answered
+   * with a 2xx, or processed before an injected `reset`, a delay the client gave up on, or an
+   * error given `processed: true`. Each such request is one delivery of its message: count
+   * them per message to find duplicates.
+   */
+  readonly processed: boolean;
+  /**
+   * The answer sent, or about to be sent: a request is recorded when it is processed, before
+   * any latency, so a client that gave up waiting never got this `response`.
+   */
   readonly response: SimulatedResponse | ConnectionReset;
+}
+
+/** Running totals since the simulator started or was last cleared; not bounded by `maxRecorded`. */
+export interface SimulatorCounts {
+  /** Requests recorded. */
+  readonly received: number;
+  /** Requests with `processed: true`: deliveries. */
+  readonly processed: number;
 }
 
 export interface ProviderSimulator<TCredentials> {
@@ -57,7 +101,9 @@ export interface ProviderSimulator<TCredentials> {
   /** Every request received, oldest first. The array is live: it grows as requests arrive. */
   readonly received: readonly RecordedRequest[];
   failNext(failure?: FailNextOptions): void;
-  /** Forgets the recorded requests. */
+  /** How many requests were received and processed, counted even when `maxRecorded` drops them. */
+  counts(): SimulatorCounts;
+  /** Forgets the recorded requests and zeroes the counts. */
   clear(): void;
   /** Forgets recorded requests and pending failures, and restores the initial provider state. */
   reset(): void;
@@ -116,6 +162,8 @@ export interface ProviderBehaviour {
 interface PendingFailure {
   readonly failure: FailNextOptions;
   remaining: number;
+  /** Draws in [0, 1) for `failRate`. */
+  readonly random: () => number;
 }
 
 export async function startSimulatorServer<TCredentials>(
@@ -133,11 +181,16 @@ export async function startSimulatorServer<TCredentials>(
   // Aborting cancels pending delays so close() never waits on a sleeping request.
   const shutdown = new AbortController();
 
+  let receivedCount = 0;
+  let processedCount = 0;
+
   const takeFailure = (): FailNextOptions | undefined => {
     const head = pending[0];
     if (head === undefined) return undefined;
     head.remaining -= 1;
     if (head.remaining <= 0) pending.shift();
+    const rate = head.failure.failRate;
+    if (rate !== undefined && head.random() >= rate) return undefined;
     return head.failure;
   };
 
@@ -155,62 +208,94 @@ export async function startSimulatorServer<TCredentials>(
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedIn = generation;
     const receivedAt = new Date();
-    const rawBody = await readBody(req);
-    const url = new URL(req.url ?? "/", "http://simulator.invalid");
-    const request: SimulatorRequest = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      headers: flattenHeaders(req),
-      rawBody,
-      json: parseJson(rawBody),
-    };
+    // Taken in the order requests arrive, before their bodies are read.
     const failure = takeFailure();
-    const latencyMs = baseLatencyMs + (failure?.latencyMs ?? 0);
-    if (latencyMs > 0) {
-      try {
-        await sleep(latencyMs, undefined, { signal: shutdown.signal });
-      } catch {
-        res.destroy();
-        return;
-      }
-      // A request that outlived a reset() (or its client) belongs to a test that has moved
-      // on: answering and recording it would surface in the next test's `received`.
-      if (startedIn !== generation || res.destroyed) {
-        res.destroy();
-        return;
-      }
-    }
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const headers = flattenHeaders(req);
 
-    const record = (response: SimulatedResponse | ConnectionReset): void => {
+    const record = (entry: {
+      rawBody: string;
+      body: unknown;
+      processed: boolean;
+      response: SimulatedResponse | ConnectionReset;
+    }): void => {
       received.push({
-        method: request.method,
-        path: request.path,
-        query: Object.fromEntries(request.query),
-        headers: request.headers,
-        rawBody,
-        body: request.json.kind === "parsed" ? request.json.value : undefined,
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
         receivedAt,
         injected: failure !== undefined && !isDelayOnly(failure),
-        response,
+        ...entry,
       });
+      receivedCount += 1;
+      if (entry.processed) processedCount += 1;
       if (received.length > maxRecorded) received.splice(0, received.length - maxRecorded);
     };
 
-    if (failure?.reset === true) {
-      record({ kind: "reset" });
+    if (failure?.resetBeforeRead === true) {
+      record({ rawBody: "", body: undefined, processed: false, response: { kind: "reset" } });
       req.socket.resetAndDestroy();
       return;
     }
 
+    const rawBody = await readBody(req);
+    const request: SimulatorRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      rawBody,
+      json: parseJson(rawBody),
+    };
+    // The provider logic runs for every request: it says whether the provider would accept
+    // the message, which an injected failure may then hide from the client.
+    const normal = behaviour.handle(request);
+    const accepted = request.method === "POST" && isSuccess(normal.status);
     const reply =
-      failure === undefined || isDelayOnly(failure)
-        ? behaviour.handle(request)
+      failure === undefined || isDelayOnly(failure) || failure.reset === true
+        ? normal
         : injectedReply(failure, behaviour);
-    const sent = send(res, reply);
-    // Recorded before the bytes leave, so a client that has its answer always finds the record.
-    record(sent.recorded);
+    const processed = accepted && (failure?.processed ?? defaultProcessed(failure, reply));
+    const body = request.json.kind === "parsed" ? request.json.value : undefined;
+
+    if (failure?.reset === true) {
+      record({ rawBody, body, processed, response: { kind: "reset" } });
+      if (!(await waited(failure, startedIn, res))) return;
+      req.socket.resetAndDestroy();
+      return;
+    }
+
+    const sent = encode(reply);
+    // Recorded when processed, before any latency and before the bytes leave: a client that
+    // has its answer always finds the record, and one that gave up still left a delivery.
+    record({ rawBody, body, processed, response: sent.recorded });
+    if (!(await waited(failure, startedIn, res))) return;
+    res.writeHead(reply.status, sent.recorded.headers);
     res.end(sent.payload);
+  }
+
+  /** Sleeps the base and injected latency; false when the answer must be dropped instead. */
+  async function waited(
+    failure: FailNextOptions | undefined,
+    startedIn: number,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const latencyMs = baseLatencyMs + (failure?.latencyMs ?? 0);
+    if (latencyMs <= 0) return true;
+    try {
+      await sleep(latencyMs, undefined, { signal: shutdown.signal });
+    } catch {
+      res.destroy();
+      return false;
+    }
+    // A request that outlived a reset() (or its client) belongs to a test that has moved
+    // on: its answer is dropped (its record went with the reset).
+    if (startedIn !== generation || res.destroyed) {
+      res.destroy();
+      return false;
+    }
+    return true;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -233,14 +318,25 @@ export async function startSimulatorServer<TCredentials>(
       if (!Number.isInteger(times) || times < 1) {
         throw new RangeError(`failNext: times must be a positive integer, got ${times}`);
       }
-      pending.push({ failure, remaining: times });
+      const rate = failure.failRate;
+      if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
+        throw new RangeError(`failNext: failRate must be between 0 and 1, got ${rate}`);
+      }
+      pending.push({ failure, remaining: times, random: seededRandom(failure.seed ?? 1) });
+    },
+    counts() {
+      return { received: receivedCount, processed: processedCount };
     },
     clear() {
       received.length = 0;
+      receivedCount = 0;
+      processedCount = 0;
     },
     reset() {
       generation += 1;
       received.length = 0;
+      receivedCount = 0;
+      processedCount = 0;
       pending.length = 0;
       behaviour.reset?.();
     },
@@ -260,11 +356,32 @@ function isDelayOnly(failure: FailNextOptions): boolean {
   return (
     failure.latencyMs !== undefined &&
     failure.reset !== true &&
+    failure.resetBeforeRead !== true &&
     failure.status === undefined &&
     failure.body === undefined &&
     failure.errorCode === undefined &&
     failure.retryAfterSeconds === undefined
   );
+}
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+
+/** `processed` when `failNext` does not say: a success or a reset was acted on, an error was not. */
+function defaultProcessed(failure: FailNextOptions | undefined, reply: Reply): boolean {
+  if (failure === undefined || isDelayOnly(failure) || failure.reset === true) return true;
+  return isSuccess(reply.status);
+}
+
+/** mulberry32: a small PRNG, so that a seed always fails the same requests. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 function injectedReply(failure: FailNextOptions, behaviour: ProviderBehaviour): Reply {
@@ -286,10 +403,7 @@ function injectedReply(failure: FailNextOptions, behaviour: ProviderBehaviour): 
   return { ...reply, headers: { ...reply.headers, ...retryAfter } };
 }
 
-function send(
-  res: ServerResponse,
-  reply: Reply,
-): { recorded: SimulatedResponse; payload: string | undefined } {
+function encode(reply: Reply): { recorded: SimulatedResponse; payload: string | undefined } {
   const headers: Record<string, string> = {};
   let payload: string | undefined;
   if (typeof reply.body === "string") {
@@ -300,7 +414,6 @@ function send(
     payload = JSON.stringify(reply.body);
   }
   Object.assign(headers, reply.headers);
-  res.writeHead(reply.status, headers);
   return {
     recorded: { kind: "response", status: reply.status, headers, body: reply.body },
     payload,

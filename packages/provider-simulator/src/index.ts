@@ -18,6 +18,7 @@ export type {
   ProviderSimulator,
   RecordedRequest,
   SimulatedResponse,
+  SimulatorCounts,
 } from "./http-server.js";
 export { DEFAULT_HOST } from "./http-server.js";
 export {

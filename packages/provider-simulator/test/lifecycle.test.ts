@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   DEFAULT_WHATSAPP_CREDENTIALS,
   DEFAULT_ZAPI_CREDENTIALS,
@@ -120,7 +120,8 @@ describe("startProviderSimulator", () => {
       const pending = fetch(`${sim.baseUrl}/v23.0/${sim.credentials.phoneNumberId}/messages`, {
         method: "POST",
       }).catch(() => "dropped");
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Recorded on arrival, before the latency: wait for it rather than for a guessed time.
+      await vi.waitFor(() => expect(sim.received).toHaveLength(1));
       sim.reset();
       expect(await pending).toBe("dropped");
       expect(sim.received).toHaveLength(0);
