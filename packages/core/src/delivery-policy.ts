@@ -15,9 +15,13 @@ export interface DeliveryPolicy {
    */
   readonly maxBackoffMs: number;
   /**
-   * Whether to retry a failure after which the message may have been delivered (a timeout,
-   * a reset connection, a 5xx: `deliveryUnknown`). Default `true`, as the providers
-   * advise; `false` trades a possible duplicate for a possible loss (at most once).
+   * Whether to retry a failure after which the message may have been delivered (a timeout
+   * or reset after the request was written, a 5xx, an unexpected 2xx: `deliveryUnknown`).
+   * Default `false`: a send is at most once, and such a failure reaches the caller as
+   * delivery-unknown, to be resolved later (status webhooks, the message log), never by
+   * sending again. `true` is an opt-in whose cost is real: every such failure is sent again,
+   * so a provider that answers slowly or drops its connection after accepting the message
+   * shows the customer the buttons twice (or up to `maxRetries + 1` times).
    */
   readonly retryWhenDeliveryUnknown: boolean;
 }
@@ -27,7 +31,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
   maxRetries: 2,
   initialBackoffMs: 250,
   maxBackoffMs: 5_000,
-  retryWhenDeliveryUnknown: true,
+  retryWhenDeliveryUnknown: false,
 });
 
 /** Any subset of a policy; an `undefined` field keeps its default (handy for parsed config). */

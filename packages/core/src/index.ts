@@ -30,6 +30,7 @@ export {
   Unauthorized,
 } from "./errors.js";
 export {
+  DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
   InMemoryIdempotencyStore,
   type InMemoryIdempotencyStoreOptions,
 } from "./in-memory-idempotency-store.js";
@@ -46,7 +47,11 @@ export type { ChannelPort, SendContext, SendReceipt } from "./ports/channel.js";
 export type { ChannelDirectory } from "./ports/channel-directory.js";
 export type { Clock } from "./ports/clock.js";
 export type { Conversation, ConversationDirectory } from "./ports/conversation-directory.js";
-export type { IdempotencyClaim, IdempotencyStore } from "./ports/idempotency-store.js";
+export type {
+  IdempotencyClaim,
+  IdempotencyKey,
+  IdempotencyStore,
+} from "./ports/idempotency-store.js";
 export type { LogFields, Logger, LogLevel } from "./ports/logger.js";
 export { runSendButtons, type SendButtonsOutcome } from "./run-send-buttons.js";
 export { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";

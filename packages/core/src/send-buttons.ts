@@ -26,11 +26,11 @@ import {
 } from "./errors.js";
 import type { AgentDirectory } from "./ports/agent-directory.js";
 import type { Authenticator, Principal } from "./ports/authenticator.js";
-import type { ChannelPort } from "./ports/channel.js";
+import type { ChannelPort, SendReceipt } from "./ports/channel.js";
 import type { ChannelDirectory } from "./ports/channel-directory.js";
 import type { Clock } from "./ports/clock.js";
 import type { ConversationDirectory } from "./ports/conversation-directory.js";
-import type { IdempotencyStore } from "./ports/idempotency-store.js";
+import type { IdempotencyKey, IdempotencyStore } from "./ports/idempotency-store.js";
 import type { Logger } from "./ports/logger.js";
 import type { SendButtonsResult } from "./send-buttons-result.js";
 
@@ -51,13 +51,33 @@ export interface SendButtonsDeps {
 
 export interface SendButtonsCommand {
   /** The bearer token exactly as received (without the `Bearer ` prefix). */
-  readonly token: string | undefined;
+  readonly token?: string | undefined;
+  /**
+   * The caller, when it was already authenticated before the command was built (the HTTP
+   * app checks the token before it reads the body, so that a bad token costs no parsing);
+   * `token` is then not looked at.
+   */
+  readonly principal?: Principal | undefined;
   readonly agentId: string;
   readonly conversationId: string;
   readonly message: ButtonMessageInput;
   readonly idempotencyKey?: string | undefined;
   readonly requestId?: string | undefined;
+  /**
+   * Cuts the send short when it aborts (a server shutting down): no further attempt starts,
+   * the one under way is abandoned, and the command fails with `ProviderUnavailable` —
+   * `deliveryUnknown` when an attempt had started — its idempotency key kept as
+   * `outcome_unknown` in that case and released otherwise.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
+
+/**
+ * How long an adapter gets, after its attempt's signal aborted, to settle with its own
+ * verdict (it knows whether the request left); past it the attempt is given up as
+ * delivery-unknown, so an adapter that ignores the signal cannot hold a send forever.
+ */
+const ABORT_GRACE_MS = 1_000;
 
 const defaultNewId = (): string => crypto.randomUUID();
 
@@ -77,7 +97,7 @@ export const sendButtons = (
     const newId = deps.newId ?? defaultNewId;
     const requestId = command.requestId ?? newId();
     const startedAt = deps.clock.now();
-    const principal = yield* authenticate(deps.authenticator, command.token);
+    const principal = command.principal ?? (yield* authenticate(deps.authenticator, command.token));
 
     const built = createButtonMessage(command.message);
     if (!built.ok) {
@@ -136,11 +156,14 @@ export const sendButtons = (
       agentId: agent.id,
       conversationId: conversation.id,
     };
+    const progress: DeliveryProgress = { attempted: false };
     const deliver = deliverWithRetries(channel, conversation.recipient, message, {
       policy,
       requestId,
       logger: deps.logger,
       logFields,
+      progress,
+      signal: command.signal,
     }).pipe(
       Effect.map(
         (providerMessageId): SendButtonsResult => ({
@@ -177,10 +200,11 @@ export const sendButtons = (
       return yield* deliver;
     }
     return yield* onlyOnce(deps.idempotency, {
-      key: `${principal.organizationId}:${command.idempotencyKey}`,
+      key: { organizationId: principal.organizationId, key: command.idempotencyKey },
       fingerprint: fingerprintOf(command, message),
       logger: deps.logger,
       requestId,
+      progress,
       run: deliver,
     });
   });
@@ -205,30 +229,40 @@ function authenticate(
   );
 }
 
+/** Whether any attempt has been handed to the channel: after that, a cut send may have gone. */
+interface DeliveryProgress {
+  attempted: boolean;
+}
+
 interface DeliveryOptions {
   readonly policy: DeliveryPolicy;
   readonly requestId: string;
   readonly logger: Logger;
   readonly logFields: Readonly<Record<string, unknown>>;
+  readonly progress: DeliveryProgress;
+  readonly signal: AbortSignal | undefined;
 }
 
 function deliverWithRetries(
   channel: ChannelPort,
   recipient: string,
   message: ButtonMessage,
-  { policy, requestId, logger, logFields }: DeliveryOptions,
+  { policy, requestId, logger, logFields, progress, signal }: DeliveryOptions,
 ): Effect.Effect<string, ProviderError> {
-  return Effect.suspend(() => {
+  const delivery = Effect.suspend(() => {
     // Counted per run of the returned effect, which may be run more than once.
     let attempt = 0;
     const once = Effect.suspend(() => {
       attempt += 1;
+      progress.attempted = true;
       return Effect.tryPromise({
-        try: (signal) => channel.send(recipient, message, { requestId, signal }),
+        try: (interrupted) =>
+          sendWithin(channel, recipient, message, requestId, policy, interrupted),
         catch: (cause) => asProviderError(cause, channel.provider),
       }).pipe(
+        // Only for an adapter that ignores its signal: any other settles on the abort itself.
         Effect.timeoutOrElse({
-          duration: policy.attemptTimeoutMs,
+          duration: policy.attemptTimeoutMs + ABORT_GRACE_MS,
           orElse: () =>
             Effect.fail(
               new ProviderUnavailable({
@@ -247,6 +281,8 @@ function deliverWithRetries(
               error: error._tag,
               providerCode: error.providerCode,
               retryable: error._tag === "ProviderUnavailable" && error.retryable,
+              deliveryUnknown:
+                error._tag === "ProviderUnavailable" && error.deliveryUnknown === true,
             }),
           ),
         ),
@@ -257,6 +293,63 @@ function deliverWithRetries(
       Effect.map((receipt) => receipt.providerMessageId),
     );
   });
+  return signal === undefined ? delivery : cutShortBy(signal, delivery, channel.provider, progress);
+}
+
+/**
+ * One attempt, abandoned after `attemptTimeoutMs` by aborting the adapter's signal rather
+ * than by walking away from it: the adapter then settles with its own verdict, which knows
+ * what a timer here cannot — whether the request had left (a request still waiting for a
+ * pooled connection is "not sent", and safe to retry).
+ */
+function sendWithin(
+  channel: ChannelPort,
+  recipient: string,
+  message: ButtonMessage,
+  requestId: string,
+  policy: DeliveryPolicy,
+  interrupted: AbortSignal,
+): Promise<SendReceipt> {
+  const attempt = new AbortController();
+  const giveUp = () => attempt.abort(interrupted.reason);
+  const timer = setTimeout(
+    () => attempt.abort(new DOMException("the attempt timed out", "TimeoutError")),
+    policy.attemptTimeoutMs,
+  );
+  interrupted.addEventListener("abort", giveUp, { once: true });
+  return channel.send(recipient, message, { requestId, signal: attempt.signal }).finally(() => {
+    clearTimeout(timer);
+    interrupted.removeEventListener("abort", giveUp);
+  });
+}
+
+/** Fails `delivery` as soon as `signal` aborts, interrupting the attempt under way. */
+function cutShortBy<A>(
+  signal: AbortSignal,
+  delivery: Effect.Effect<A, ProviderError>,
+  provider: string,
+  progress: DeliveryProgress,
+): Effect.Effect<A, ProviderError> {
+  // Read when the signal aborts: whether an attempt had started by then.
+  const cutShort = () =>
+    new ProviderUnavailable({
+      provider,
+      retryable: true,
+      ...(progress.attempted ? { deliveryUnknown: true } : {}),
+      message: progress.attempted
+        ? `the send to ${provider} was cut short; the message may or may not have been sent`
+        : `the send to ${provider} was cut short before it started`,
+    });
+  const aborted = Effect.callback<never, ProviderError>((resume, unregistered) => {
+    const fail = () => resume(Effect.fail(cutShort()));
+    signal.addEventListener("abort", fail, { once: true });
+    unregistered.addEventListener("abort", () => signal.removeEventListener("abort", fail), {
+      once: true,
+    });
+  });
+  return Effect.suspend(() =>
+    signal.aborted ? Effect.fail(cutShort()) : Effect.raceFirst(delivery, aborted),
+  );
 }
 
 /** An adapter that rejects with anything but a provider error has a bug: do not retry it. */
@@ -287,17 +380,18 @@ function fingerprintOf(command: SendButtonsCommand, message: ButtonMessage): str
 }
 
 interface OnlyOnceOptions {
-  readonly key: string;
+  readonly key: IdempotencyKey;
   readonly fingerprint: string;
   readonly logger: Logger;
   readonly requestId: string;
+  readonly progress: DeliveryProgress;
   readonly run: Effect.Effect<SendButtonsResult, ProviderError>;
 }
 
 /** Runs `run` at most once per key; a repeat of the same request gets the first result. */
 function onlyOnce(
   store: IdempotencyStore,
-  { key, fingerprint, logger, requestId, run }: OnlyOnceOptions,
+  { key, fingerprint, logger, requestId, progress, run }: OnlyOnceOptions,
 ): Effect.Effect<SendButtonsResult, ProviderError | IdempotencyConflict> {
   return Effect.gen(function* () {
     const claim = yield* Effect.promise(() => store.claim(key, fingerprint));
@@ -332,9 +426,10 @@ function onlyOnce(
         Effect.promise(() => {
           if (Exit.isSuccess(exit)) return store.complete(key, exit.value);
           const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause));
-          return error !== undefined && mayHaveBeenDelivered(error)
-            ? store.markOutcomeUnknown(key)
-            : store.release(key);
+          // No typed error: interrupted or a defect, possibly mid-attempt. Only a run that
+          // never handed the message to the channel can give its key back.
+          const unknown = error === undefined ? progress.attempted : mayHaveBeenDelivered(error);
+          return unknown ? store.markOutcomeUnknown(key) : store.release(key);
         }),
       ),
     );

@@ -1,8 +1,9 @@
 import { Effect } from "effect";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type ButtonMessageInput,
   type ChannelCapabilities,
+  type ChannelPort,
   ProviderUnavailable,
   runSendButtons,
   type SendButtonsCommand,
@@ -278,9 +279,9 @@ describe("sendButtons", () => {
     expect(channel.sends).toHaveLength(1);
   });
 
-  it("abandons an attempt after attemptTimeoutMs, aborts its signal, and retries", async () => {
+  it("abandons an attempt after attemptTimeoutMs, aborts its signal, and retries what was not sent", async () => {
     const { deps, channel } = world();
-    channel.answerNext({ kind: "hang" });
+    channel.answerNext({ kind: "hang", sent: false });
     const outcome = await runSendButtons(
       { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 30 } },
       command(),
@@ -292,13 +293,13 @@ describe("sendButtons", () => {
 
   it("fails with a retryable ProviderUnavailable when every attempt times out", async () => {
     const { deps, channel } = world();
-    channel.answerNext({ kind: "hang" }, { kind: "hang" });
+    channel.answerNext({ kind: "hang", sent: false }, { kind: "hang", sent: false });
     const error = await failureOf(
       { ...deps, policy: { attemptTimeoutMs: 20, maxRetries: 1, initialBackoffMs: 1 } },
       command(),
     );
     expect(error).toMatchObject({ _tag: "ProviderUnavailable", retryable: true });
-    expect(error.message).toContain("20 ms");
+    expect(error).not.toHaveProperty("deliveryUnknown", true);
     expect(channel.sends).toHaveLength(2);
   });
 
@@ -420,26 +421,25 @@ describe("sendButtons when the message may have been delivered", () => {
     expect(channel.sends).toHaveLength(1);
   });
 
-  it("retries it by default, as the providers advise", async () => {
+  it("does not retry it by default: a send is at most once", async () => {
     const { deps, channel } = world();
     channel.answerNext({ kind: "unavailable", deliveryUnknown: true });
-    expect((await runSendButtons(deps, command())).ok).toBe(true);
-    expect(channel.sends).toHaveLength(2);
-  });
-
-  it("does not retry it when the policy asks for at most once", async () => {
-    const { deps, channel } = world();
-    channel.answerNext({ kind: "unavailable", deliveryUnknown: true });
-    const atMostOnce = { ...deps, policy: { ...deps.policy, retryWhenDeliveryUnknown: false } };
-    expect(await failureOf(atMostOnce, command())).toMatchObject({ deliveryUnknown: true });
+    expect(await failureOf(deps, command())).toMatchObject({ deliveryUnknown: true });
     expect(channel.sends).toHaveLength(1);
   });
 
-  it("still retries a failure that proves nothing was sent under an at-most-once policy", async () => {
+  it("retries it when the operator opts in", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", deliveryUnknown: true });
+    const optedIn = { ...deps, policy: { ...deps.policy, retryWhenDeliveryUnknown: true } };
+    expect((await runSendButtons(optedIn, command())).ok).toBe(true);
+    expect(channel.sends).toHaveLength(2);
+  });
+
+  it("still retries, by default, a failure that proves nothing was sent", async () => {
     const { deps, channel } = world();
     channel.answerNext({ kind: "unavailable", providerCode: 130429 });
-    const atMostOnce = { ...deps, policy: { ...deps.policy, retryWhenDeliveryUnknown: false } };
-    expect((await runSendButtons(atMostOnce, command())).ok).toBe(true);
+    expect((await runSendButtons(deps, command())).ok).toBe(true);
     expect(channel.sends).toHaveLength(2);
   });
 
@@ -454,5 +454,110 @@ describe("sendButtons when the message may have been delivered", () => {
     expect(await failureOf(deps, command({ idempotencyKey: "k1" }))).toMatchObject({
       reason: "outcome_unknown",
     });
+  });
+});
+
+describe("sendButtons' attempt timeout", () => {
+  it("retries an attempt that timed out before it was sent, e.g. while waiting for a connection", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "hang", sent: false });
+    const outcome = await runSendButtons(
+      { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 20 } },
+      command({ idempotencyKey: "k1" }),
+    );
+    expect(outcome.ok).toBe(true);
+    expect(channel.sends).toHaveLength(2);
+    expect(channel.sends[0]?.context.signal.reason).toMatchObject({ name: "TimeoutError" });
+  });
+
+  it("gives up on an adapter that ignores its aborted signal, as possibly delivered", async () => {
+    const { deps } = world();
+    const deaf: ChannelPort = {
+      provider: "deaf",
+      capabilities: new FakeChannel().capabilities,
+      send: () => new Promise(() => undefined),
+    };
+    const started = Date.now();
+    const error = await failureOf(
+      {
+        ...deps,
+        channels: new InMemoryChannelDirectory({ "wa-acme": deaf }),
+        policy: { ...deps.policy, attemptTimeoutMs: 20, maxRetries: 0 },
+      },
+      command({ idempotencyKey: "k1" }),
+    );
+    expect(error).toMatchObject({ _tag: "ProviderUnavailable", deliveryUnknown: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await failureOf(deps, command({ idempotencyKey: "k1" }))).toMatchObject({
+      reason: "outcome_unknown",
+    });
+  });
+});
+
+describe("sendButtons cut short by its signal", () => {
+  it("keeps the key as outcome unknown when an attempt was under way", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "hang" });
+    const shutdown = new AbortController();
+    const pending = runSendButtons(
+      deps,
+      command({ idempotencyKey: "k1", signal: shutdown.signal }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    shutdown.abort();
+    const outcome = await pending;
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { _tag: "ProviderUnavailable", deliveryUnknown: true },
+    });
+    expect(channel.sends[0]?.context.signal.aborted).toBe(true);
+    expect(await failureOf(deps, command({ idempotencyKey: "k1" }))).toMatchObject({
+      reason: "outcome_unknown",
+    });
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("sends nothing and gives the key back when the signal aborted before any attempt", async () => {
+    const { deps, channel } = world();
+    const outcome = await runSendButtons(
+      deps,
+      command({ idempotencyKey: "k1", signal: AbortSignal.abort() }),
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? undefined : outcome.error).toMatchObject({ _tag: "ProviderUnavailable" });
+    expect(outcome.ok ? undefined : outcome.error).not.toHaveProperty("deliveryUnknown", true);
+    expect(channel.sends).toHaveLength(0);
+    expect((await runSendButtons(deps, command({ idempotencyKey: "k1" }))).ok).toBe(true);
+  });
+});
+
+describe("sendButtons with a caller already authenticated", () => {
+  it("uses the given principal and never asks the authenticator", async () => {
+    const { deps, channel } = world();
+    const authenticator = { authenticate: vi.fn(deps.authenticator.authenticate) };
+    const outcome = await runSendButtons(
+      { ...deps, authenticator },
+      command({
+        token: undefined,
+        principal: { subject: "key-acme", organizationId: "acme", kind: "api_key" },
+      }),
+    );
+    expect(outcome.ok).toBe(true);
+    expect(authenticator.authenticate).not.toHaveBeenCalled();
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("scopes the key by the given principal's organization", async () => {
+    const { deps } = world();
+    const asOrganization = (organizationId: string) =>
+      command({
+        token: undefined,
+        agentId: `agent-${organizationId}`,
+        conversationId: `conv-${organizationId}`,
+        idempotencyKey: "shared",
+        principal: { subject: "s", organizationId, kind: "api_key" },
+      });
+    expect((await runSendButtons(deps, asOrganization("acme"))).ok).toBe(true);
+    expect((await runSendButtons(deps, asOrganization("globex"))).ok).toBe(true);
   });
 });

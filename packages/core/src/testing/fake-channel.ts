@@ -16,8 +16,12 @@ export type FakeAnswer =
       readonly message?: string;
       readonly deliveryUnknown?: boolean;
     }
-  /** Never answers until the send is aborted. */
-  | { readonly kind: "hang" }
+  /**
+   * Never answers until the send is aborted, then fails as an adapter does: delivery
+   * unknown, as if the request had been written and the answer never came, or — with
+   * `sent: false` — retryable with nothing sent, as if it never got a connection.
+   */
+  | { readonly kind: "hang"; readonly sent?: boolean }
   /** Rejects with a plain `Error`, as a buggy adapter would. */
   | { readonly kind: "crash"; readonly message?: string };
 
@@ -94,12 +98,16 @@ export class FakeChannel implements ChannelPort {
         });
       case "hang":
         return new Promise<never>((_, reject) => {
+          const sent = answer.sent ?? true;
           context.signal.addEventListener("abort", () =>
             reject(
               new ProviderUnavailable({
                 provider: this.provider,
                 retryable: true,
-                message: "the send was abandoned before the provider answered",
+                ...(sent ? { deliveryUnknown: true } : {}),
+                message: sent
+                  ? "the send was abandoned before the provider answered"
+                  : "the send was abandoned before it was sent",
               }),
             ),
           );
