@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import type { UnofficialStatusCode } from "hono/utils/http-status";
 import type { FieldIssue } from "../http-errors/envelope.js";
 import { invalidRequest } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
@@ -44,7 +45,16 @@ function unsupportedMediaType(contentType: string | undefined): FieldIssue[] {
 
 type BodyRead =
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly issues: FieldIssue[] };
+  | { readonly ok: false; readonly reason: "invalid"; readonly issues: FieldIssue[] }
+  | { readonly ok: false; readonly reason: "too_large"; readonly issues: FieldIssue[] }
+  | { readonly ok: false; readonly reason: "client_gone" };
+
+/**
+ * Status and log code of a request whose client went away before its body arrived (nginx's
+ * 499): nobody reads the answer, but the request log records the request as the client's
+ * doing, at `warn`, instead of an unhandled error and a 500.
+ */
+export const CLIENT_CLOSED_REQUEST = { status: 499, code: "client_closed_request" } as const;
 
 /**
  * Reads at most `maxBytes` of the body, counting what actually arrives (a `Content-Length`
@@ -53,6 +63,7 @@ type BodyRead =
 async function readBounded(request: Request, maxBytes: number): Promise<BodyRead> {
   const tooLarge = (): BodyRead => ({
     ok: false,
+    reason: "too_large",
     issues: issue(
       WHOLE_BODY,
       "body_too_large",
@@ -67,7 +78,15 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch {
+      // The body stream fails only when the connection does: the client hung up (or the
+      // server cut a body that took too long). Nothing is wrong with this server.
+      return { ok: false, reason: "client_gone" };
+    }
+    const { done, value } = read;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -87,6 +106,7 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
   } catch {
     return {
       ok: false,
+      reason: "invalid",
       issues: issue(WHOLE_BODY, "invalid_json", "the request body is not valid UTF-8"),
     };
   }
@@ -98,6 +118,11 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
  * here and nowhere else: the parsed value is the `jsonBody` variable, which the route's
  * handler validates against the request schema (see `routedWithoutBodyValidator`). The
  * stream is consumed, so nothing after this may call `c.req.json()` or `c.req.text()`.
+ *
+ * A body refused as too large is answered with `Connection: close`: the rest of it may
+ * still be on its way, and a runtime that drains it gives up after a while (Node's adapter
+ * after 500 ms) and resets the connection, taking a keep-alive client's next request with
+ * it. Closing tells the client to send that request on a new connection.
  */
 export const jsonBody = (maxBytes: number) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -107,7 +132,14 @@ export const jsonBody = (maxBytes: number) =>
       return respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId));
     }
     const read = await readBounded(c.req.raw, maxBytes);
-    if (!read.ok) return respondWithError(c, invalidRequest(read.issues, requestId));
+    if (!read.ok) {
+      if (read.reason === "client_gone") {
+        c.set("errorCode", CLIENT_CLOSED_REQUEST.code);
+        return c.body(null, CLIENT_CLOSED_REQUEST.status as UnofficialStatusCode);
+      }
+      if (read.reason === "too_large") c.header("Connection", "close");
+      return respondWithError(c, invalidRequest(read.issues, requestId));
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(read.text);
