@@ -24,4 +24,9 @@ export {
 } from "./provider-text.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type ErrorDetails, errorFromStatus, unexpectedAnswer } from "./status.js";
-export type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
+export {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  RequestNotSent,
+} from "./transport.js";

@@ -9,7 +9,11 @@ export interface JsonPost {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly json: unknown;
-  /** Time allowed for the whole exchange. */
+  /**
+   * Time allowed for the provider to answer, counted from when the transport hands the
+   * request to the network: a wait for a pooled connection (`HttpRequest.onWait`) is
+   * bounded by `signal` alone.
+   */
   readonly timeoutMs: number;
   /** The caller's signal: the use case aborts it when it gives up on the attempt. */
   readonly signal: AbortSignal;
@@ -24,9 +28,10 @@ export interface JsonAnswer {
 
 /**
  * The failure codes that prove no byte of the request was written, so the message cannot
- * have been delivered: the connection was refused, the name did not resolve, or undici gave
+ * have been delivered: the connection was refused, the name did not resolve, undici gave
  * up connecting (its connect timeout also covers the TLS handshake, before which nothing of
- * the request is sent). Both transports report them: undici on the error, `fetch` on its
+ * the request is sent), or the transport gave the request up while it still held it back
+ * (`RequestNotSent`). Both transports report them: undici on the error, `fetch` on its
  * `cause`. Every other failure (a reset, a socket error, a timeout or abort while the request
  * may be on the wire) may come after the provider got the request.
  */
@@ -35,6 +40,7 @@ const NOTHING_SENT: ReadonlySet<string> = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_REQUEST_NOT_SENT",
 ]);
 
 /**
@@ -55,9 +61,9 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
     });
   }
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), post.timeoutMs);
-  const stop = () => deadline.abort();
-  post.signal.addEventListener("abort", stop, { once: true });
+  const giveUp = () => deadline.abort();
+  let timer = setTimeout(giveUp, post.timeoutMs);
+  post.signal.addEventListener("abort", giveUp, { once: true });
   try {
     const response = await post.transport({
       method: "POST",
@@ -65,6 +71,10 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       headers: { "content-type": "application/json", accept: "application/json", ...post.headers },
       body: JSON.stringify(post.json),
       signal: deadline.signal,
+      onWait: () => clearTimeout(timer),
+      onDispatch: () => {
+        timer = setTimeout(giveUp, post.timeoutMs);
+      },
     });
     return {
       status: response.status,
@@ -78,17 +88,42 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       provider: post.provider,
       retryable: true,
       ...(nothingSent ? {} : { deliveryUnknown: true }),
-      message: post.signal.aborted
-        ? `the request to ${post.provider} was abandoned before it answered`
-        : deadline.signal.aborted
-          ? `${post.provider} did not answer within ${post.timeoutMs} ms`
-          : `could not reach ${post.provider} (${code ?? (cause instanceof Error ? cause.name : "network error")})`,
+      message: describeFailure(post, {
+        nothingSent,
+        timedOut: deadline.signal.aborted,
+        code,
+        cause,
+      }),
     });
   } finally {
     clearTimeout(timer);
-    post.signal.removeEventListener("abort", stop);
+    post.signal.removeEventListener("abort", giveUp);
   }
 }
+
+interface Failure {
+  readonly nothingSent: boolean;
+  readonly timedOut: boolean;
+  readonly code: string | undefined;
+  readonly cause: unknown;
+}
+
+function describeFailure(post: JsonPost, { nothingSent, timedOut, code, cause }: Failure): string {
+  const provider = post.provider;
+  if (post.signal.aborted) {
+    const why = isTimeout(post.signal.reason) ? "the attempt timed out" : "it was abandoned";
+    return nothingSent
+      ? `the request to ${provider} was not sent: ${why} while it waited for a connection`
+      : `${provider} did not answer before ${why}; the message may or may not have been sent`;
+  }
+  if (timedOut) return `${provider} did not answer within ${post.timeoutMs} ms`;
+  return `could not reach ${provider} (${code ?? (cause instanceof Error ? cause.name : "network error")})`;
+}
+
+const isTimeout = (reason: unknown): boolean =>
+  typeof reason === "object" &&
+  reason !== null &&
+  (reason as { name?: unknown }).name === "TimeoutError";
 
 function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;

@@ -16,7 +16,9 @@ export interface ErrorDetails {
  * The HTTP-level reading of a failed answer, for codes a provider does not document:
  * 408, 429 and 5xx are worth retrying, any other status is a rejection. A 5xx also says
  * `deliveryUnknown`: the server failed while handling the request, possibly after passing
- * the message on. A 408 or 429 is the server refusing to handle it at all, so it does not.
+ * the message on. A 408 or 429 is the server refusing to handle it at all, so it does not,
+ * and neither does a 503 with `Retry-After`: that is a server (or the load balancer in front
+ * of it) declining the request until later (RFC 9110 §15.6.4), not one failing half-way.
  */
 export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): ProviderError {
   const { provider, providerCode, message } = details;
@@ -27,13 +29,16 @@ export function errorFromStatus(answer: JsonAnswer, details: ErrorDetails): Prov
       ...code,
       httpStatus: answer.status,
       retryable: true,
-      ...(answer.status >= 500 ? { deliveryUnknown: true } : {}),
+      ...(mayHaveProcessed(answer) ? { deliveryUnknown: true } : {}),
       message,
       ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
     });
   }
   return new ProviderRejected({ provider, ...code, httpStatus: answer.status, message });
 }
+
+const mayHaveProcessed = (answer: JsonAnswer): boolean =>
+  answer.status >= 500 && !(answer.status === 503 && answer.retryAfterMs !== undefined);
 
 /**
  * A 2xx answer whose body is not the documented shape. The provider may well have sent the

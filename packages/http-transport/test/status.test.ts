@@ -38,6 +38,20 @@ describe("errorFromStatus and delivery", () => {
     },
   );
 
+  it.each([500, 502, 504])(
+    "says delivery is unknown for HTTP %i even with Retry-After",
+    (status) => {
+      const error = errorFromStatus(answer(status, 1000), { provider: "acme", message: "busy" });
+      expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
+    },
+  );
+
+  it("does not say delivery is unknown for a 503 with Retry-After: the server declined it until later", () => {
+    const error = errorFromStatus(answer(503, 0), { provider: "acme", message: "later" });
+    expect(error).toMatchObject({ retryable: true, retryAfterMs: 0 });
+    expect(error).not.toHaveProperty("deliveryUnknown");
+  });
+
   it.each([408, 429])(
     "does not say delivery is unknown for HTTP %i: the server did not handle the request",
     (status) => {

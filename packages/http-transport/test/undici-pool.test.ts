@@ -1,0 +1,128 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConnectionSlots } from "../src/connection-slots.js";
+import { postJson, RequestNotSent } from "../src/index.js";
+import { undiciTransport } from "../src/undici.js";
+
+const PROVIDER_LATENCY_MS = 120;
+let server: Server;
+let baseUrl: string;
+let received = 0;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    received += 1;
+    request.resume();
+    request.on("end", () => {
+      setTimeout(() => {
+        response.setHeader("content-type", "application/json");
+        response.end('{"ok":true}');
+      }, PROVIDER_LATENCY_MS);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const post = (
+  transport: ReturnType<typeof undiciTransport>,
+  options: { timeoutMs: number; signal?: AbortSignal },
+) =>
+  postJson({
+    provider: "acme",
+    transport,
+    url: `${baseUrl}/send`,
+    headers: {},
+    json: {},
+    timeoutMs: options.timeoutMs,
+    signal: options.signal ?? new AbortController().signal,
+  });
+
+describe("undiciTransport's pool", () => {
+  it("counts the provider's time against the timeout, not the wait for a free connection", async () => {
+    const transport = undiciTransport({ connections: 1 });
+    try {
+      // Three sends through one socket: the last waits two answers (~240 ms) for it, longer
+      // than its timeout, yet its own exchange takes ~120 ms, well within it.
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => post(transport, { timeoutMs: PROVIDER_LATENCY_MS * 1.8 })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("fails a send abandoned while it waited for a connection as never sent, and sends nothing", async () => {
+    const transport = undiciTransport({ connections: 1 });
+    try {
+      const before = received;
+      const first = post(transport, { timeoutMs: 2_000 });
+      const waiting = new AbortController();
+      const second = post(transport, { timeoutMs: 2_000, signal: waiting.signal });
+      setTimeout(() => waiting.abort(new DOMException("timed out", "TimeoutError")), 20);
+      const error = await second.catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ _tag: "ProviderUnavailable", retryable: true });
+      expect(error).not.toHaveProperty("deliveryUnknown", true);
+      expect((error as Error).message).toMatch(/not sent: the attempt timed out/);
+      expect((await first).status).toBe(200);
+      expect(received - before).toBe(1);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("still says delivery is unknown for a send abandoned after it was handed to the network", async () => {
+    const transport = undiciTransport({ connections: 1 });
+    try {
+      const controller = new AbortController();
+      const pending = post(transport, { timeoutMs: 2_000, signal: controller.signal });
+      setTimeout(() => controller.abort(), 40);
+      await expect(pending).rejects.toMatchObject({ deliveryUnknown: true });
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("refuses a pool size that is not a positive integer", () => {
+    expect(() => undiciTransport({ connections: 0 })).toThrow(RangeError);
+    expect(() => undiciTransport({ connections: 2.5 })).toThrow(RangeError);
+  });
+});
+
+describe("ConnectionSlots", () => {
+  it("grants slots in arrival order and hands a released slot to the longest waiter", async () => {
+    const slots = new ConnectionSlots(1);
+    const order: number[] = [];
+    expect(slots.acquire(new AbortController().signal)).toBeUndefined();
+    const second = slots.acquire(new AbortController().signal)?.then(() => order.push(2));
+    const third = slots.acquire(new AbortController().signal)?.then(() => order.push(3));
+    expect(slots.waiting).toBe(2);
+    slots.release();
+    await second;
+    slots.release();
+    await third;
+    expect(order).toEqual([2, 3]);
+    slots.release();
+    expect(slots.acquire(new AbortController().signal)).toBeUndefined();
+  });
+
+  it("lets an abandoned waiter leave without taking a slot", async () => {
+    const slots = new ConnectionSlots(1);
+    slots.acquire(new AbortController().signal);
+    const controller = new AbortController();
+    const waiting = slots.acquire(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(RequestNotSent);
+    expect(slots.waiting).toBe(0);
+    slots.release();
+    expect(slots.acquire(new AbortController().signal)).toBeUndefined();
+    await expect(slots.acquire(AbortSignal.abort())).rejects.toBeInstanceOf(RequestNotSent);
+  });
+});
