@@ -66,6 +66,7 @@ const optionsSchema = z.object({
     what: "the sending phone number's id",
     ifEmpty: "must not be empty",
     form: PATH_SEGMENT_CHARACTERS,
+    inUrlPath: true,
   }),
   baseUrl: baseUrlOption(DEFAULT_WHATSAPP_BASE_URL),
   apiVersion: z

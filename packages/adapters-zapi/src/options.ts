@@ -64,8 +64,8 @@ export const DEFAULT_ZAPI_TIMEOUT_MS = 10_000;
 // are Z-API's own. The instance id and token are URL-encoded into the path, so the token
 // form (no whitespace or control characters) is enough for all three credentials.
 const optionsSchema = z.object({
-  instanceId: credentialOption("instanceId"),
-  instanceToken: credentialOption("instanceToken"),
+  instanceId: credentialOption("instanceId", { inUrlPath: true }),
+  instanceToken: credentialOption("instanceToken", { inUrlPath: true }),
   clientToken: credentialOption("clientToken"),
   baseUrl: baseUrlOption(DEFAULT_ZAPI_BASE_URL),
   timeoutMs: timeoutMsOption(DEFAULT_ZAPI_TIMEOUT_MS),

@@ -59,7 +59,7 @@ export interface ResolvedZapperOptions {
 // own. Both credentials must be printable ASCII, the form ZapperAPI's keys and instance ids
 // take: anything else is a copy-paste accident, not a key.
 const optionsSchema = z.object({
-  instanceId: credentialOption("instanceId", { form: PRINTABLE_ASCII }),
+  instanceId: credentialOption("instanceId", { form: PRINTABLE_ASCII, inUrlPath: true }),
   apiKey: credentialOption("apiKey", { form: PRINTABLE_ASCII }),
   baseUrl: baseUrlOption(DEFAULT_ZAPPER_BASE_URL),
   timeoutMs: timeoutMsOption(DEFAULT_ZAPPER_TIMEOUT_MS),

@@ -52,7 +52,15 @@ export interface CredentialRules {
   readonly ifEmpty?: string;
   /** Default {@link TOKEN_CHARACTERS}. */
   readonly form?: CredentialForm;
+  /**
+   * The value becomes one segment of the request's URL path. Encoding keeps its `/`, `?`
+   * and `#` in the segment, but `.` and `..` stay dot segments, which every URL parser
+   * resolves: `/v23.0/../messages` would post to `/messages`. Such values are refused.
+   */
+  readonly inUrlPath?: boolean;
 }
+
+const DOT_SEGMENT = /^\.{1,2}$/;
 
 /**
  * A required credential or identifier: a non-empty string of the given {@link CredentialForm}.
@@ -61,16 +69,20 @@ export interface CredentialRules {
 export function credentialOption(name: string, rules: CredentialRules = {}): z.ZodString {
   const missing = `${name} is required (${rules.what ?? "a non-empty string"})`;
   const form = rules.form ?? TOKEN_CHARACTERS;
-  return (
-    z
-      .string({ error: missing })
-      // `abort`: an empty string breaks the form rule too; one message about it is enough.
-      .min(1, {
-        error: rules.ifEmpty === undefined ? missing : `${name} ${rules.ifEmpty}`,
-        abort: true,
-      })
-      .regex(form.pattern, `${name} ${form.rule}`)
-  );
+  const option = z
+    .string({ error: missing })
+    // `abort`: an empty string breaks the form rule too; one message about it is enough.
+    .min(1, {
+      error: rules.ifEmpty === undefined ? missing : `${name} ${rules.ifEmpty}`,
+      abort: true,
+    })
+    .regex(form.pattern, `${name} ${form.rule}`);
+  return rules.inUrlPath === true
+    ? option.refine(
+        (value) => !DOT_SEGMENT.test(value),
+        `${name} must not be "." or "..", which would change the request's URL path`,
+      )
+    : option;
 }
 
 /** An optional option that parses to its default when absent. */
