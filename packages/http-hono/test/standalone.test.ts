@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
@@ -121,8 +122,58 @@ describe("the standalone Node server", () => {
         /PORT must be a port number/,
       );
       await expect(startStandalone({ env: { PORT: "70000" } })).rejects.toThrow(/PORT/);
+      for (const name of [
+        "REPLYKIT_HEADERS_TIMEOUT_MS",
+        "REPLYKIT_REQUEST_TIMEOUT_MS",
+        "REPLYKIT_KEEP_ALIVE_TIMEOUT_MS",
+        "REPLYKIT_MAX_CONNECTIONS",
+        "REPLYKIT_SHUTDOWN_GRACE_MS",
+      ]) {
+        for (const value of ["0", "-5", "1.5", "ten", ""]) {
+          await expect(
+            startStandalone({ env: { PORT: "0", [name]: value } }),
+            `${name}=${JSON.stringify(value)}`,
+          ).rejects.toThrow(new RegExp(`${name} must be a positive whole number`));
+        }
+      }
+      await expect(
+        startStandalone({
+          env: {
+            PORT: "0",
+            REPLYKIT_HEADERS_TIMEOUT_MS: "20000",
+            REPLYKIT_REQUEST_TIMEOUT_MS: "10000",
+          },
+        }),
+      ).rejects.toThrow(/REPLYKIT_HEADERS_TIMEOUT_MS must not exceed REPLYKIT_REQUEST_TIMEOUT_MS/);
     } finally {
       await rm(folder, { recursive: true });
+    }
+  });
+
+  it("takes the Node server's keep-alive timeout and shutdown grace from the environment", async () => {
+    const server = await startStandalone({
+      env: {
+        PORT: "0",
+        REPLYKIT_KEEP_ALIVE_TIMEOUT_MS: "7000",
+        REPLYKIT_SHUTDOWN_GRACE_MS: "2000",
+      },
+      writeLog: () => {},
+    });
+    try {
+      expect(server.shutdownDeadlineMs).toBeGreaterThan(2_000);
+      expect(server.shutdownDeadlineMs).toBeLessThan(10_000);
+      // Node advertises its keep-alive timeout, in whole seconds.
+      const keepAlive = await new Promise<string>((resolve, reject) => {
+        request(`${server.url}/openapi.json`, (answer) => {
+          answer.resume();
+          resolve(String(answer.headers["keep-alive"]));
+        })
+          .on("error", reject)
+          .end();
+      });
+      expect(keepAlive).toBe("timeout=7");
+    } finally {
+      await server.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import type { LogLevel } from "@replykit/core";
+import { setTimeout as delay } from "node:timers/promises";
+import type { Logger, LogLevel } from "@replykit/core";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startProviderSimulator } from "@replykit/provider-simulator";
 import { z } from "zod";
@@ -14,19 +15,62 @@ import {
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
 import { createJsonLogger } from "../logging/json-logger.js";
-import { listen } from "./server.js";
+import { type CloseReport, LISTEN_DEFAULTS, listen } from "./server.js";
 
-const environmentSchema = z.object({
-  REPLYKIT_CONFIG: z.string().min(1).optional(),
-  PORT: z
+/** How long `close()` waits for the provider transport to close once no request is left. */
+const TRANSPORT_CLOSE_MS = 1_000;
+
+/**
+ * How long `close()` may take beyond the grace period: the interrupted requests' time to
+ * answer, the transport's, and slack for a busy machine. `main.js` exits 1 past it.
+ */
+const SHUTDOWN_MARGIN_MS = LISTEN_DEFAULTS.interruptGraceMs + TRANSPORT_CLOSE_MS + 3_000;
+
+/** A positive whole number from the environment, e.g. a duration in milliseconds. */
+const positiveInteger = (name: string, fallback: number) =>
+  z
     .string()
-    .regex(/^\d{1,5}$/, "PORT must be a port number (0 to 65535)")
+    .regex(/^\d{1,9}$/, `${name} must be a positive whole number`)
     .transform(Number)
-    .pipe(z.int().max(65_535, "PORT must be a port number (0 to 65535)"))
-    .default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+    .pipe(z.int().positive(`${name} must be a positive whole number`))
+    .default(fallback);
+
+const environmentSchema = z
+  .object({
+    REPLYKIT_CONFIG: z.string().min(1).optional(),
+    PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, "PORT must be a port number (0 to 65535)")
+      .transform(Number)
+      .pipe(z.int().max(65_535, "PORT must be a port number (0 to 65535)"))
+      .default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    REPLYKIT_HEADERS_TIMEOUT_MS: positiveInteger(
+      "REPLYKIT_HEADERS_TIMEOUT_MS",
+      LISTEN_DEFAULTS.headersTimeoutMs,
+    ),
+    REPLYKIT_REQUEST_TIMEOUT_MS: positiveInteger(
+      "REPLYKIT_REQUEST_TIMEOUT_MS",
+      LISTEN_DEFAULTS.requestTimeoutMs,
+    ),
+    REPLYKIT_KEEP_ALIVE_TIMEOUT_MS: positiveInteger(
+      "REPLYKIT_KEEP_ALIVE_TIMEOUT_MS",
+      LISTEN_DEFAULTS.keepAliveTimeoutMs,
+    ),
+    REPLYKIT_MAX_CONNECTIONS: positiveInteger(
+      "REPLYKIT_MAX_CONNECTIONS",
+      LISTEN_DEFAULTS.maxConnections,
+    ),
+    REPLYKIT_SHUTDOWN_GRACE_MS: positiveInteger(
+      "REPLYKIT_SHUTDOWN_GRACE_MS",
+      LISTEN_DEFAULTS.closeGraceMs,
+    ),
+  })
+  .refine((env) => env.REPLYKIT_HEADERS_TIMEOUT_MS <= env.REPLYKIT_REQUEST_TIMEOUT_MS, {
+    path: ["REPLYKIT_HEADERS_TIMEOUT_MS"],
+    message: "REPLYKIT_HEADERS_TIMEOUT_MS must not exceed REPLYKIT_REQUEST_TIMEOUT_MS",
+  });
 
 export interface StandaloneOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -39,7 +83,21 @@ export interface StandaloneServer {
   readonly mode: "demo" | "config";
   /** What to print for a person: where the server is and, in demo mode, how to call it. */
   readonly banner: string;
-  close(): Promise<void>;
+  /** The server's JSON logger (`LOG_LEVEL`, `writeLog`), for whoever runs it to log with. */
+  readonly logger: Logger;
+  /**
+   * How long `close()` can take at most: `REPLYKIT_SHUTDOWN_GRACE_MS` plus a few seconds.
+   * A process that is still closing then has something stuck; `main.js` exits 1.
+   */
+  readonly shutdownDeadlineMs: number;
+  /**
+   * Shuts down in order: stops accepting connections; lets requests in flight finish for
+   * up to `REPLYKIT_SHUTDOWN_GRACE_MS`; then interrupts those left (their sends stop, their
+   * idempotency keys are recorded as outcome unknown, they answer 503) and cuts their
+   * connections; only then closes the provider transport, and the demo's simulator. Retries
+   * during the grace period still reach the provider.
+   */
+  close(): Promise<CloseReport>;
 }
 
 function environment(env: StandaloneOptions["env"]) {
@@ -90,14 +148,49 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       level: settings.LOG_LEVEL as LogLevel,
       ...(options.writeLog === undefined ? {} : { write: options.writeLog }),
     });
+    // Aborted by the server when the shutdown grace period ends with requests in flight.
+    const shutdown = new AbortController();
     const app = createConfiguredApp(config, { transport, logger });
-    const server = await listen(app, { port: settings.PORT, hostname: settings.HOST });
+    const server = await listen(app, {
+      port: settings.PORT,
+      hostname: settings.HOST,
+      headersTimeoutMs: settings.REPLYKIT_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: settings.REPLYKIT_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: settings.REPLYKIT_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: settings.REPLYKIT_MAX_CONNECTIONS,
+      closeGraceMs: settings.REPLYKIT_SHUTDOWN_GRACE_MS,
+      interrupt: shutdown,
+      logger,
+    });
+    let closed: Promise<CloseReport> | undefined;
+    const close = async () => {
+      // The transport outlives every request: a retry during the grace period still sends.
+      const report = await server.close();
+      const transportClosed = await Promise.race([
+        transport.close().then(
+          () => true,
+          () => true,
+        ),
+        delay(TRANSPORT_CLOSE_MS, undefined, { ref: false }).then(() => false),
+      ]);
+      logger.log(transportClosed ? "info" : "warn", "server.transport_closed", {
+        // false: a provider request was still running; the process exit ends it.
+        closed: transportClosed,
+      });
+      await simulator?.close();
+      return report;
+    };
     return {
       url: server.url,
       mode: simulator === undefined ? "config" : "demo",
       banner:
         simulator === undefined ? `replykit listening on ${server.url}` : demoBanner(server.url),
-      close: () => closeAll(server.close, transport.close, async () => simulator?.close()),
+      logger,
+      shutdownDeadlineMs: settings.REPLYKIT_SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS,
+      close: () => {
+        closed ??= close();
+        return closed;
+      },
     };
   } catch (error) {
     await closeAll(transport.close, async () => simulator?.close());
