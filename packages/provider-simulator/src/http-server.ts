@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -180,6 +181,8 @@ export async function startSimulatorServer<TCredentials>(
   const pending: PendingFailure[] = [];
   // Aborting cancels pending delays so close() never waits on a sleeping request.
   const shutdown = new AbortController();
+  // Every request sleeping on latency listens to it: hundreds at once under load are expected.
+  setMaxListeners(0, shutdown.signal);
 
   let receivedCount = 0;
   let processedCount = 0;

@@ -113,6 +113,28 @@ describe("startProviderSimulator", () => {
     }
   });
 
+  it("holds many requests on latency at once without a listener-leak warning", async () => {
+    const sim = await startWhatsAppSimulator({ latencyMs: 100 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          fetch(`${sim.baseUrl}/anything`).then((response) => response.status),
+        ),
+      );
+      expect(statuses).toHaveLength(30);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual(
+        [],
+      );
+    } finally {
+      process.off("warning", onWarning);
+      await sim.close();
+    }
+  });
+
   it("drops a request still waiting on latency when reset() is called", async () => {
     const sim = await startWhatsAppSimulator();
     try {
