@@ -67,6 +67,10 @@ export const FAULTS = {
   meta130429: { errorCode: 130429 },
   /** Meta's pair rate limit (HTTP 400). */
   meta131056: { errorCode: 131056 },
+  /** Meta's application rate limit (HTTP 429). */
+  meta4: { errorCode: 4 },
+  /** Meta's WhatsApp Business Account rate limit (HTTP 429). */
+  meta80007: { errorCode: 80007 },
   /** 200 with a body of the wrong shape: the provider most likely sent it. */
   unexpected2xx: { status: 200, body: { accepted: true } },
 } as const satisfies Record<string, FailNextOptions>;

@@ -29,7 +29,7 @@ const COMMON: readonly FaultKind[] = [
 ];
 const faultsFor = (provider: Provider): readonly FaultKind[] =>
   provider === "whatsapp"
-    ? [...COMMON, "meta130429", "meta131056"]
+    ? [...COMMON, "meta130429", "meta131056", "meta4", "meta80007"]
     : [...COMMON, "unavailable503RetryAfter"];
 
 interface PlannedSend {

@@ -36,7 +36,14 @@ const UNKNOWN_OUTCOME: readonly (readonly [FaultKind, number])[] = [
  */
 const retryableOn = (provider: Provider): readonly FaultKind[] =>
   provider === "whatsapp"
-    ? ["loadBalancer503RetryAfter", "tooManyRequests429", "meta130429", "meta131056"]
+    ? [
+        "loadBalancer503RetryAfter",
+        "tooManyRequests429",
+        "meta130429",
+        "meta131056",
+        "meta4",
+        "meta80007",
+      ]
     : ["unavailable503RetryAfter", "loadBalancer503RetryAfter", "tooManyRequests429"];
 
 const ATTEMPTS = FAST_DELIVERY.maxRetries + 1;
