@@ -7,6 +7,7 @@ import {
 } from "@replykit/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
 import type { FieldIssue } from "./http-errors/envelope.js";
 import {
   fromClientErrorStatus,
@@ -14,8 +15,11 @@ import {
   internalError,
   invalidRequest,
   routeNotFound,
+  shuttingDown,
 } from "./http-errors/http-error.js";
 import { respondWithError } from "./http-errors/respond.js";
+import { type AuthFailureLimit, AuthFailureLimiter } from "./limits/auth-failure-limiter.js";
+import { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
 import { withRedaction } from "./logging/redact.js";
 import { requestId } from "./logging/request-id.js";
 import { requestLog } from "./logging/request-log.js";
@@ -50,6 +54,24 @@ export interface AppDeps extends SendButtonsDeps {
   readonly newRequestId?: () => string;
   /** The `info` and `servers` of `GET /openapi.json`. */
   readonly openapi?: OpenApiInfo;
+  /**
+   * Most send requests handled at once; beyond it a request is answered 503 with
+   * `Retry-After` at once, nothing read or sent. Default {@link DEFAULT_MAX_IN_FLIGHT_SENDS}.
+   */
+  readonly maxInFlightSends?: number;
+  /** Failed authentications allowed per client before 429. See {@link AuthFailureLimit}. */
+  readonly authFailureLimit?: AuthFailureLimit;
+  /**
+   * Names the client of a request, for the failed-authentication limit; `undefined` leaves
+   * a request uncounted. Default: none, no client is counted. The Node server passes the
+   * socket's address; behind a proxy, {@link addressFromHeader} with the header it sets.
+   */
+  readonly clientAddress?: ClientAddress;
+  /**
+   * Aborted when the server stops: every send in flight is cut short at once and answered
+   * 503 `shutting_down`; a key whose send had started is kept as outcome unknown.
+   */
+  readonly shutdownSignal?: AbortSignal;
 }
 
 function describeDefect(error: unknown): Record<string, string> {
@@ -108,7 +130,14 @@ export function createApp(deps: AppDeps) {
     description: "An API key or a session token: `Authorization: Bearer <token>`.",
   });
 
-  const route = sendButtonsRoute(maxBodyBytes);
+  const route = sendButtonsRoute(maxBodyBytes, {
+    limitInFlight: limitInFlight(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
+    authenticate: authenticateCaller(
+      deps.authenticator,
+      new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock),
+      deps.clientAddress ?? (() => undefined),
+    ),
+  });
   app.openAPIRegistry.registerPath(documentedRoute(route));
   const routes = app
     .openapi(
@@ -127,9 +156,10 @@ export function createApp(deps: AppDeps) {
         }
         const headers = c.req.valid("header");
         const command = toCommand(parsed.data, {
-          token: c.get("bearerToken"),
+          principal: c.get("principal"),
           idempotencyKey: headers["Idempotency-Key"],
           requestId: requestIdValue,
+          signal: deps.shutdownSignal,
         });
         // The channel the use case picks: its limit names the first button over it.
         let channel: ChannelPort | undefined;
@@ -150,6 +180,12 @@ export function createApp(deps: AppDeps) {
           return respondWithError(c, internalError(requestIdValue));
         }
         if (outcome.ok) return c.json(outcome.value, 200);
+        if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
+          return respondWithError(
+            c,
+            shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
+          );
+        }
         if (outcome.error._tag === "ChannelNotConfigured") {
           // A deployment mistake the answer does not detail: the operator needs the connection.
           logger.log("error", "http.channel_not_configured", {

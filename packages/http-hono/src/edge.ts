@@ -1,4 +1,5 @@
 import type { ExecutionContext } from "hono";
+import { addressFromHeader } from "./auth/authenticate-caller.js";
 import { createConfiguredApp } from "./composition/configured-app.js";
 import { ConfigError, parseServerConfigJson } from "./config/load-config.js";
 import { internalError } from "./http-errors/http-error.js";
@@ -42,7 +43,10 @@ function build(source: string | undefined, env: EdgeBindings): Built {
   try {
     return {
       ok: true,
-      app: createConfiguredApp(parseServerConfigJson(source, stringBindings(env))),
+      app: createConfiguredApp(parseServerConfigJson(source, stringBindings(env)), {
+        // Cloudflare sets it on every request, replacing whatever the client sent.
+        clientAddress: addressFromHeader("cf-connecting-ip"),
+      }),
     };
   } catch (error) {
     return { ok: false, error };

@@ -6,6 +6,11 @@ export {
   createApiKeyAuthenticator,
   hashApiKey,
 } from "./auth/api-key.js";
+export {
+  addressFromHeader,
+  authenticateCaller,
+  type ClientAddress,
+} from "./auth/authenticate-caller.js";
 export { type BearerParse, parseBearer } from "./auth/bearer.js";
 export { constantTimeEqual } from "./auth/constant-time.js";
 export { createJwtSessionAuthenticator, type JwtSessionOptions } from "./auth/jwt-session.js";
@@ -18,6 +23,12 @@ export {
   type FieldIssue,
 } from "./http-errors/envelope.js";
 export type { ErrorStatus } from "./http-errors/http-error.js";
+export {
+  type AuthFailureLimit,
+  AuthFailureLimiter,
+  DEFAULT_AUTH_FAILURE_LIMIT,
+} from "./limits/auth-failure-limiter.js";
+export { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
 export { createJsonLogger, type JsonLoggerOptions } from "./logging/json-logger.js";
 export { REDACTED, redact, withRedaction } from "./logging/redact.js";
 export { REQUEST_ID_HEADER } from "./logging/request-id.js";

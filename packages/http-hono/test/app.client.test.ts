@@ -81,6 +81,8 @@ describe("the typed client (hono/client hc<AppType>)", () => {
       | "conflict"
       | "provider_error"
       | "internal_error"
+      | "rate_limited"
+      | "unavailable"
     >();
     expect(error.code).toBe("agent_not_found");
   });

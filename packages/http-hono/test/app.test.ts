@@ -231,9 +231,14 @@ describe.each([
       expect(current().channel.sends).toHaveLength(0);
     });
 
-    it("checks the body before the token: a well-formed header with a bad body is a 400", async () => {
+    it("checks the token before the body: a bad token with a bad body is a 401", async () => {
       const response = await post({ token: "rk_live_unknown", body: without("body_text") });
-      await expectError(response, 400, "invalid_request", "missing_field");
+      await expectError(response, 401, "unauthorized", "invalid_token");
+    });
+
+    it("checks the token before the body: a bad token with a body that is not JSON is a 401", async () => {
+      const response = await post({ token: "rk_live_unknown", body: "{not json" });
+      await expectError(response, 401, "unauthorized", "invalid_token");
     });
   });
 
@@ -854,7 +859,7 @@ describe("GET /openapi.json", () => {
     const operation = document.paths[SEND_BUTTONS_PATH]?.post;
     expect(operation).toBeDefined();
     expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(
-      ["200", "400", "401", "403", "404", "409", "422", "500"].sort(),
+      ["200", "400", "401", "403", "404", "409", "422", "429", "500", "503"].sort(),
     );
     expect(operation?.security).toEqual([{ bearerAuth: [] }]);
     expect(operation?.parameters?.map((parameter) => parameter.name)).toEqual(

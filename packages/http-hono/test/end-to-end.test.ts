@@ -136,8 +136,18 @@ describe("server → adapter → provider simulator", () => {
     expect(server.simulators.zapper.received).toHaveLength(2);
   });
 
-  it("retries a reset connection and then succeeds", async () => {
+  it("does not retry a connection reset after the request was written: it may have been delivered", async () => {
     server.simulators.zapi.failNext({ reset: true });
+    const response = await send(request(DEMO_CONVERSATIONS.zapi));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({
+      error: { code: "provider_unavailable", deliveryUnknown: true },
+    });
+    expect(server.simulators.zapi.received).toHaveLength(1);
+  });
+
+  it("retries a 503 with Retry-After, which says nothing was processed, and then succeeds", async () => {
+    server.simulators.zapi.failNext({ status: 503, retryAfterSeconds: 0 });
     const response = await send(request(DEMO_CONVERSATIONS.zapi));
     expect(response.status).toBe(200);
     expect(server.simulators.zapi.received).toHaveLength(2);

@@ -20,9 +20,9 @@ export function parseBearer(header: string | undefined): BearerParse {
 }
 
 /**
- * Answers 401 (with `WWW-Authenticate: Bearer`) before anything else when the header is
- * missing or not `Bearer <token>`. Whether the token is *valid* is the use case's first
- * step, so that one authenticator decides, the same way for HTTP and for embedded use.
+ * Answers 401 (with `WWW-Authenticate: Bearer`) when the header is missing or not
+ * `Bearer <token>`. Whether the token is *valid* is `authenticateCaller`'s question, asked
+ * next and before the body is read.
  */
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
   const parsed = parseBearer(c.req.header("Authorization"));

@@ -15,6 +15,7 @@ import {
   LoggerToken,
 } from "@replykit/core";
 import { createApp } from "../app.js";
+import { addressFromHeader } from "../auth/authenticate-caller.js";
 import type { ServerConfig } from "../config/schema.js";
 import { createContainer, type RuntimeServices, resolvePort } from "./container.js";
 
@@ -31,5 +32,16 @@ export function createConfiguredApp(config: ServerConfig, runtime: RuntimeServic
     logger: resolvePort<Logger>(scope, LoggerToken),
     ...(config.delivery === undefined ? {} : { policy: config.delivery }),
     ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
+    ...(config.maxInFlightSends === undefined ? {} : { maxInFlightSends: config.maxInFlightSends }),
+    ...(config.authFailureLimit === undefined ? {} : { authFailureLimit: config.authFailureLimit }),
+    ...(runtime.shutdownSignal === undefined ? {} : { shutdownSignal: runtime.shutdownSignal }),
+    ...clientAddressOf(config, runtime),
   });
+}
+
+function clientAddressOf(config: ServerConfig, runtime: RuntimeServices) {
+  if (config.clientIpHeader !== undefined) {
+    return { clientAddress: addressFromHeader(config.clientIpHeader) };
+  }
+  return runtime.clientAddress === undefined ? {} : { clientAddress: runtime.clientAddress };
 }

@@ -21,6 +21,7 @@ import {
 } from "tsyringe";
 import { anyOf } from "../auth/any-of.js";
 import { createApiKeyAuthenticator } from "../auth/api-key.js";
+import type { ClientAddress } from "../auth/authenticate-caller.js";
 import { createJwtSessionAuthenticator } from "../auth/jwt-session.js";
 import type { ServerConfig } from "../config/schema.js";
 import { createJsonLogger } from "../logging/json-logger.js";
@@ -38,6 +39,13 @@ export interface RuntimeServices {
   readonly transport?: HttpTransport;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Aborted when the server stops; see `AppDeps.shutdownSignal`. */
+  readonly shutdownSignal?: AbortSignal;
+  /**
+   * The client's address when the configuration names no `clientIpHeader`: the Node server
+   * gives the socket's; the Workers entry gives `cf-connecting-ip`, which Cloudflare sets.
+   */
+  readonly clientAddress?: ClientAddress;
 }
 
 /**
@@ -94,7 +102,10 @@ export function createContainer(
       (resolver) =>
         new InMemoryIdempotencyStore({
           clock: resolver.resolve<Clock>(ClockToken),
-          ...(config.idempotency === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),
+          ...(config.idempotency?.ttlMs === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),
+          ...(config.idempotency?.maxEntries === undefined
+            ? {}
+            : { maxEntries: config.idempotency.maxEntries }),
         }),
     ),
   });

@@ -123,8 +123,34 @@ export const serverConfigSchema = z
         retryWhenDeliveryUnknown: z.boolean().optional(),
       })
       .optional(),
-    idempotency: z.strictObject({ ttlMs: positiveMs }).optional(),
+    idempotency: z
+      .strictObject({ ttlMs: positiveMs.optional(), maxEntries: z.int().positive().optional() })
+      .optional(),
     maxBodyBytes: z.int().positive().max(1_048_576).optional(),
+    /** Send requests handled at once; beyond it 503 with Retry-After. */
+    maxInFlightSends: z.int().positive().optional(),
+    authFailureLimit: z
+      .strictObject({
+        maxFailures: z.int().positive().optional(),
+        windowMs: positiveMs.optional(),
+        maxClients: z.int().positive().optional(),
+      })
+      .optional(),
+    /**
+     * The request header a trusted proxy puts the client's address in (e.g. "x-real-ip",
+     * "cf-connecting-ip"); without it the Node server counts the socket's address.
+     */
+    clientIpHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "expected a header name such as x-real-ip")
+      .optional(),
+    /** The Node server's connections to providers (the edge has only fetch). */
+    providerTransport: z
+      .strictObject({
+        connectionsPerOrigin: z.int().positive().max(10_000).optional(),
+        keepAliveTimeoutMs: positiveMs.optional(),
+      })
+      .optional(),
   })
   .superRefine((config, context) => {
     const organizations = new Set(config.organizations.map((organization) => organization.id));

@@ -9,6 +9,8 @@ export const ERROR_TYPES = [
   "conflict",
   "provider_error",
   "internal_error",
+  "rate_limited",
+  "unavailable",
 ] as const;
 
 export type ErrorType = (typeof ERROR_TYPES)[number];
@@ -60,7 +62,7 @@ export const ErrorEnvelopeSchema = z
         .openapi({ description: "Provider errors only: whether sending again may succeed." }),
       deliveryUnknown: z.literal(true).optional().openapi({
         description:
-          "provider_unavailable only, present when true: the request may have reached the provider (a timeout, a reset connection, a 5xx) and the message may have been delivered. Check before sending again, or a retry may show the buttons twice.",
+          "provider_unavailable and shutting_down only, present when true: the request may have reached the provider (a timeout, a reset connection, a 5xx) and the message may have been delivered. Check before sending again, or a retry may show the buttons twice.",
       }),
       issues: z
         .array(FieldIssueSchema)

@@ -2,8 +2,12 @@ import type { IdempotencyConflict, Issue, SendButtonsError } from "@replykit/cor
 import { WHOLE_BODY } from "../routes/fields.js";
 import type { ErrorBody, ErrorEnvelope, FieldIssue } from "./envelope.js";
 
-/** The statuses an error can have: the contract's five, plus 409/422 for idempotency keys. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 500;
+/**
+ * The statuses an error can have: the contract's five, 409/422 for idempotency keys, 429
+ * for a client that failed to authenticate too often, 503 for a server that is full or
+ * shutting down.
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
 
 /** An error answer, ready to send: its status, its envelope and any extra headers. */
 export interface HttpError {
@@ -70,6 +74,55 @@ export function unauthorized(reason: UnauthorizedReason, requestId: string): Htt
     401,
     { type: "unauthorized", code: reason, message, requestId },
     { "WWW-Authenticate": challenge },
+  );
+}
+
+/** The server is at its bound of sends in flight: nothing was read or sent. */
+export function overloaded(requestId: string, retryAfter: number): HttpError {
+  return httpError(
+    503,
+    {
+      type: "unavailable",
+      code: "overloaded",
+      message: "the server is at capacity and sent nothing; retry after the Retry-After delay",
+      requestId,
+    },
+    { "Retry-After": String(retryAfter) },
+  );
+}
+
+/** The client failed to authenticate too often; the token was not even looked at. */
+export function tooManyAuthFailures(requestId: string, retryAfterMs: number): HttpError {
+  return httpError(
+    429,
+    {
+      type: "rate_limited",
+      code: "too_many_auth_failures",
+      message:
+        "too many requests with an invalid token from this client; retry after the Retry-After delay",
+      requestId,
+    },
+    { "Retry-After": retryAfterSeconds(retryAfterMs) },
+  );
+}
+
+/**
+ * A send cut short because the server is shutting down. `deliveryUnknown` when an attempt
+ * had started: the idempotency key then answers `idempotency_outcome_unknown`.
+ */
+export function shuttingDown(deliveryUnknown: boolean, requestId: string): HttpError {
+  return httpError(
+    503,
+    {
+      type: "unavailable",
+      code: "shutting_down",
+      message: deliveryUnknown
+        ? "the server is shutting down and cut this send short; the message may or may not have been sent"
+        : "the server is shutting down; nothing was sent, retry with another server",
+      requestId,
+      ...(deliveryUnknown ? { deliveryUnknown: true as const } : {}),
+    },
+    { "Retry-After": "1", Connection: "close" },
   );
 }
 

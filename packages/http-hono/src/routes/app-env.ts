@@ -1,10 +1,14 @@
+import type { Principal } from "@replykit/core";
+
 /** The Hono environment of the app: what the middleware leaves for the handlers. */
 export interface AppEnv {
   Variables: {
     /** Set first, for every request: the caller's sane `X-Request-Id` or a fresh UUID. */
     requestId: string;
-    /** The token from `Authorization: Bearer <token>`; checked by the use case, not here. */
+    /** The token from `Authorization: Bearer <token>`. */
     bearerToken: string;
+    /** Whom the bearer token stands for, once `authenticateCaller` has checked it. */
+    principal: Principal;
     /** The request body as parsed JSON, before validation (to tell missing from mistyped). */
     jsonBody: unknown;
     /** The envelope `code` of an error answer, for the request log. */

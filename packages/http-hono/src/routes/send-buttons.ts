@@ -1,7 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { ButtonMessageInput, SendButtonsCommand } from "@replykit/core";
+import type { ButtonMessageInput, Principal, SendButtonsCommand } from "@replykit/core";
+import type { MiddlewareHandler } from "hono";
 import { requireBearer } from "../auth/bearer.js";
 import { ErrorEnvelopeSchema } from "../http-errors/envelope.js";
+import type { AppEnv } from "./app-env.js";
 import { jsonBody } from "./json-body.js";
 import {
   SendButtonsHeadersSchema,
@@ -17,8 +19,19 @@ const errorResponse = (description: string) => ({
   content: { "application/json": { schema: ErrorEnvelopeSchema } },
 });
 
-/** The contract's endpoint, described once for routing, validation, OpenAPI and `hc`. */
-export const sendButtonsRoute = (maxBodyBytes: number) =>
+/** What runs before the body is read: the in-flight bound, then the token's check. */
+export interface SendButtonsGuards {
+  readonly limitInFlight: MiddlewareHandler<AppEnv>;
+  readonly authenticate: MiddlewareHandler<AppEnv>;
+}
+
+/**
+ * The contract's endpoint, described once for routing, validation, OpenAPI and `hc`. Its
+ * middleware runs cheapest refusal first: over capacity (503), no or malformed bearer
+ * (401), too many failed tokens (429) or a bad token (401) — then, only for a caller
+ * known, the body is read and parsed.
+ */
+export const sendButtonsRoute = (maxBodyBytes: number, guards: SendButtonsGuards) =>
   createRoute({
     method: "post",
     path: SEND_BUTTONS_PATH,
@@ -28,7 +41,12 @@ export const sendButtonsRoute = (maxBodyBytes: number) =>
       "Sends a message with up to 3 reply buttons. Supported on WhatsApp, Z-API, and ZapperAPI.",
     tags: ["Interactive Messages"],
     security: [{ bearerAuth: [] }],
-    middleware: [requireBearer, jsonBody(maxBodyBytes)] as const,
+    middleware: [
+      guards.limitInFlight,
+      requireBearer,
+      guards.authenticate,
+      jsonBody(maxBodyBytes),
+    ] as const,
     request: {
       headers: SendButtonsHeadersSchema,
       body: {
@@ -45,6 +63,9 @@ export const sendButtonsRoute = (maxBodyBytes: number) =>
         "Invalid request body (every issue names its field; button_4_* or beyond carries providerCode 131009).",
       ),
       401: errorResponse("Invalid or missing API key."),
+      429: errorResponse(
+        "too_many_auth_failures: this client sent too many invalid tokens; retry after Retry-After.",
+      ),
       403: errorResponse("Agent does not belong to your organization."),
       404: errorResponse("Conversation or agent not found."),
       409: errorResponse(
@@ -53,6 +74,9 @@ export const sendButtonsRoute = (maxBodyBytes: number) =>
       422: errorResponse("This Idempotency-Key was already used for a different request."),
       500: errorResponse(
         "WhatsApp API (provider) error, with provider, providerCode, retryable and, when the message may have been delivered anyway, deliveryUnknown: true; or an internal error.",
+      ),
+      503: errorResponse(
+        "overloaded: the server is at its bound of sends in flight and sent nothing; retry after Retry-After. shutting_down: the server is stopping; deliveryUnknown: true when the send was cut after it started.",
       ),
     },
   });
@@ -98,10 +122,16 @@ export function toMessageInput(body: SendButtonsRequest): ButtonMessageInput {
 
 export function toCommand(
   body: SendButtonsRequest,
-  context: { token: string; idempotencyKey: string | undefined; requestId: string },
+  context: {
+    principal: Principal;
+    idempotencyKey: string | undefined;
+    requestId: string;
+    signal: AbortSignal | undefined;
+  },
 ): SendButtonsCommand {
   return {
-    token: context.token,
+    principal: context.principal,
+    signal: context.signal,
     agentId: body.agentId,
     conversationId: body.conversationId,
     message: toMessageInput(body),

@@ -1,0 +1,49 @@
+import type { Authenticator } from "@replykit/core";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { tooManyAuthFailures, unauthorized } from "../http-errors/http-error.js";
+import { respondWithError } from "../http-errors/respond.js";
+import type { AuthFailureLimiter } from "../limits/auth-failure-limiter.js";
+import type { AppEnv } from "../routes/app-env.js";
+
+/** Names the client a request came from, for counting its failed authentications. */
+export type ClientAddress = (c: Context<AppEnv>) => string | undefined;
+
+/**
+ * Checks the bearer token before anything reads the body, so that a caller without a
+ * valid token costs one hash, not a parse and a validation. A client with too many recent
+ * failures (see {@link AuthFailureLimiter}) is refused with 429 before its token is hashed;
+ * a client whose address is unknown is not counted, rather than counted with everyone else.
+ */
+export const authenticateCaller = (
+  authenticator: Authenticator,
+  limiter: AuthFailureLimiter,
+  clientAddress: ClientAddress,
+) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const requestId = c.get("requestId");
+    const client = clientAddress(c);
+    const blockedFor = client === undefined ? undefined : limiter.blockedFor(client);
+    if (blockedFor !== undefined) {
+      return respondWithError(c, tooManyAuthFailures(requestId, blockedFor));
+    }
+    const principal = await authenticator.authenticate(c.get("bearerToken"));
+    if (principal === undefined) {
+      if (client !== undefined) limiter.recordFailure(client);
+      return respondWithError(c, unauthorized("invalid_token", requestId));
+    }
+    c.set("principal", principal);
+    await next();
+  });
+
+/**
+ * The client's address from a request header set by a proxy you trust (e.g.
+ * `cf-connecting-ip` on Cloudflare, `x-real-ip` behind nginx). Never trust such a header
+ * when clients can reach the server directly: they could then pick the address counted.
+ */
+export const addressFromHeader =
+  (header: string): ClientAddress =>
+  (c) => {
+    const value = c.req.header(header)?.split(",")[0]?.trim();
+    return value === undefined || value === "" ? undefined : value.slice(0, 64);
+  };

@@ -1,0 +1,36 @@
+import { createMiddleware } from "hono/factory";
+import { overloaded } from "../http-errors/http-error.js";
+import { respondWithError } from "../http-errors/respond.js";
+import type { AppEnv } from "../routes/app-env.js";
+
+/**
+ * Default bound on send requests in flight per server. Each holds a provider connection
+ * for the provider's answer, so past the transport's pool (64 per provider by default)
+ * requests only wait; 256 keeps that wait at a few seconds for a slow (1 s) provider,
+ * well within the attempt timeout, and the memory held by waiting requests small.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_SENDS = 256;
+
+/**
+ * Refuses a request at once with 503 and `Retry-After` when `max` are already being
+ * handled: nothing of it is read or sent. Work is never queued without bound, and what was
+ * accepted is finished (and recorded under its idempotency key) rather than left to run
+ * after its client gave up waiting in a queue.
+ */
+export const limitInFlight = (max: number, retryAfterSeconds = 1) => {
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new RangeError(`maxInFlightSends must be a positive integer, not ${max}`);
+  }
+  let inFlight = 0;
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (inFlight >= max) {
+      return respondWithError(c, overloaded(c.get("requestId"), retryAfterSeconds));
+    }
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+    }
+  });
+};
