@@ -150,6 +150,25 @@ describe("the standalone Node server", () => {
     }
   });
 
+  it("counts failed authentications by the client's socket address: past the limit, 429", async () => {
+    const server = await startStandalone({ env: { PORT: "0" }, writeLog: () => {} });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 11; attempt += 1) {
+        const response = await sendButtons(server.url, "rk_wrong_key", {
+          agentId: DEMO_AGENT_ID,
+          conversationId: DEMO_CONVERSATIONS.whatsapp,
+        });
+        await response.text();
+        statuses.push(response.status);
+      }
+      // DEFAULT_AUTH_FAILURE_LIMIT: 10 failures a minute per client.
+      expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("takes the Node server's keep-alive timeout and shutdown grace from the environment", async () => {
     const server = await startStandalone({
       env: {

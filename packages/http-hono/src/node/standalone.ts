@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
+import type { HttpBindings } from "@hono/node-server";
 import type { Logger, LogLevel } from "@replykit/core";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startProviderSimulator } from "@replykit/provider-simulator";
 import { z } from "zod";
+import type { ClientAddress } from "../auth/authenticate-caller.js";
 import { createConfiguredApp } from "../composition/configured-app.js";
 import { ConfigError, parseServerConfigJson } from "../config/load-config.js";
 import type { ServerConfig } from "../config/schema.js";
@@ -150,7 +152,12 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     });
     // Aborted by the server when the shutdown grace period ends with requests in flight.
     const shutdown = new AbortController();
-    const app = createConfiguredApp(config, { transport, logger });
+    const app = createConfiguredApp(config, {
+      transport,
+      logger,
+      shutdownSignal: shutdown.signal,
+      clientAddress: socketAddress,
+    });
     const server = await listen(app, {
       port: settings.PORT,
       hostname: settings.HOST,
@@ -166,16 +173,21 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     const close = async () => {
       // The transport outlives every request: a retry during the grace period still sends.
       const report = await server.close();
-      const transportClosed = await Promise.race([
-        transport.close().then(
+      // Drained: nothing runs on the transport, and close() is immediate. Otherwise what
+      // still runs is a send whose client was already answered or cut: fail it now rather
+      // than let it deliver unseen.
+      const how = report.drained ? "close" : "destroy";
+      const closing = report.drained ? transport.close() : transport.destroy();
+      const closed = await Promise.race([
+        closing.then(
           () => true,
           () => true,
         ),
         delay(TRANSPORT_CLOSE_MS, undefined, { ref: false }).then(() => false),
       ]);
-      logger.log(transportClosed ? "info" : "warn", "server.transport_closed", {
-        // false: a provider request was still running; the process exit ends it.
-        closed: transportClosed,
+      if (!closed) await transport.destroy().catch(() => undefined);
+      logger.log(closed ? "info" : "warn", "server.transport_closed", {
+        how: closed ? how : "destroy after close timed out",
       });
       await simulator?.close();
       return report;
@@ -197,6 +209,13 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     throw error;
   }
 }
+
+/**
+ * The address of the socket a request came on, from the bindings `@hono/node-server` passes
+ * as `c.env`: the client's own, or the last proxy's (see the configuration's `clientIpHeader`).
+ */
+const socketAddress: ClientAddress = (c) =>
+  (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
 
 function demoBanner(url: string): string {
   const curl = (conversationId: string) =>
