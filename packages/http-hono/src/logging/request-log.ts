@@ -13,7 +13,9 @@ export const requestLog = (logger: Logger, clock: Clock) =>
     await next();
     const status = c.res.status;
     const errorCode = c.get("errorCode");
-    logger.log(status >= 500 ? "error" : status >= 400 ? "warn" : "info", "http.request", {
+    // A 503 is the server refusing (overloaded, shutting down) as designed, not a fault.
+    const level = status >= 500 && status !== 503 ? "error" : status >= 400 ? "warn" : "info";
+    logger.log(level, "http.request", {
       requestId: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import type { HttpBindings } from "@hono/node-server";
 import type { Logger, LogLevel } from "@replykit/core";
-import { undiciTransport } from "@replykit/http-transport/undici";
+import { type UndiciTransport, undiciTransport } from "@replykit/http-transport/undici";
 import { startProviderSimulator } from "@replykit/provider-simulator";
 import { z } from "zod";
 import type { ClientAddress } from "../auth/authenticate-caller.js";
@@ -137,7 +137,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     settings.REPLYKIT_CONFIG === undefined
       ? await startProviderSimulator({ maxRecorded: 100 })
       : undefined;
-  const transport = undiciTransport();
+  let transport: UndiciTransport | undefined;
   const closeAll = async (...closers: (() => Promise<void>)[]) => {
     await Promise.allSettled(closers.map((close) => close()));
   };
@@ -146,6 +146,16 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       simulator === undefined
         ? await configFromFile(settings.REPLYKIT_CONFIG as string, options.env)
         : await demoConfig(simulator);
+    const pool = config.providerTransport;
+    const providers = undiciTransport({
+      ...(pool?.connectionsPerOrigin === undefined
+        ? {}
+        : { connections: pool.connectionsPerOrigin }),
+      ...(pool?.keepAliveTimeoutMs === undefined
+        ? {}
+        : { keepAliveTimeoutMs: pool.keepAliveTimeoutMs }),
+    });
+    transport = providers;
     const logger = createJsonLogger({
       level: settings.LOG_LEVEL as LogLevel,
       ...(options.writeLog === undefined ? {} : { write: options.writeLog }),
@@ -153,7 +163,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     // Aborted by the server when the shutdown grace period ends with requests in flight.
     const shutdown = new AbortController();
     const app = createConfiguredApp(config, {
-      transport,
+      transport: providers,
       logger,
       shutdownSignal: shutdown.signal,
       clientAddress: socketAddress,
@@ -177,7 +187,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       // still runs is a send whose client was already answered or cut: fail it now rather
       // than let it deliver unseen.
       const how = report.drained ? "close" : "destroy";
-      const closing = report.drained ? transport.close() : transport.destroy();
+      const closing = report.drained ? providers.close() : providers.destroy();
       const closed = await Promise.race([
         closing.then(
           () => true,
@@ -185,7 +195,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         ),
         delay(TRANSPORT_CLOSE_MS, undefined, { ref: false }).then(() => false),
       ]);
-      if (!closed) await transport.destroy().catch(() => undefined);
+      if (!closed) await providers.destroy().catch(() => undefined);
       logger.log(closed ? "info" : "warn", "server.transport_closed", {
         how: closed ? how : "destroy after close timed out",
       });
@@ -205,7 +215,10 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       },
     };
   } catch (error) {
-    await closeAll(transport.close, async () => simulator?.close());
+    await closeAll(
+      async () => transport?.close(),
+      async () => simulator?.close(),
+    );
     throw error;
   }
 }
