@@ -1,4 +1,4 @@
-import { type ChannelUnderTest, channelConformance } from "@replykit/core/testing";
+import { type ChannelUnderTest, channelConformance } from "@replykit/core/conformance";
 import type { HttpTransport } from "@replykit/http-transport";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";

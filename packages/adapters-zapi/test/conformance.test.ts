@@ -1,4 +1,4 @@
-import { channelConformance } from "@replykit/core/testing";
+import { channelConformance } from "@replykit/core/conformance";
 import type { HttpTransport } from "@replykit/http-transport";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startZapiSimulator } from "@replykit/provider-simulator";

@@ -1,4 +1,4 @@
-import type { ProviderControl } from "@replykit/core/testing";
+import type { ProviderControl } from "@replykit/core/conformance";
 import type { ZapiSimulator } from "@replykit/provider-simulator";
 
 /** The channel options that point at `simulator`. */

@@ -1,4 +1,4 @@
-import { channelConformance } from "@replykit/core/testing";
+import { channelConformance } from "@replykit/core/conformance";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { simulatedZapper } from "./simulated-channel.js";
 

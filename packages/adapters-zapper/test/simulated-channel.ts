@@ -1,5 +1,5 @@
 import type { ChannelPort } from "@replykit/core";
-import type { ChannelUnderTest } from "@replykit/core/testing";
+import type { ChannelUnderTest } from "@replykit/core/conformance";
 import type { HttpTransport } from "@replykit/http-transport";
 import {
   type RecordedRequest,

@@ -1,4 +1,5 @@
-import { channelConformance, FakeChannel } from "../src/testing/index.js";
+import { channelConformance } from "../src/conformance/index.js";
+import { FakeChannel } from "../src/testing/index.js";
 
 // The in-memory channel passes the same suite as the real adapters, which keeps the
 // suite honest: every check in it can be met, and FakeChannel behaves like a provider.

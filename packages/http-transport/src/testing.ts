@@ -1,8 +1,8 @@
 // The fixtures every HTTP adapter's tests build, kept in one place so the adapters' tests
 // state the same things the same way. A separate entry, `@replykit/http-transport/testing`:
 // no channel needs it at run time. The domain's fixtures are core's own, re-exported so
-// that an adapter's tests and core's conformance suite build messages the same way; this
-// entry therefore loads vitest, like `@replykit/core/testing`.
+// that an adapter's tests and core's conformance suite build messages the same way. Like
+// `@replykit/core/testing`, it loads no test framework.
 
 import type { JsonAnswer } from "./post-json.js";
 

@@ -3,11 +3,6 @@ export {
   type InMemoryIdempotencyStoreOptions,
 } from "../in-memory-idempotency-store.js";
 export {
-  type ChannelUnderTest,
-  channelConformance,
-  type ProviderControl,
-} from "./channel-conformance.js";
-export {
   type FakeAnswer,
   FakeChannel,
   type FakeChannelOptions,

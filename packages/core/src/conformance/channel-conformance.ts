@@ -7,7 +7,7 @@ import {
   failureOf,
   buttonMessage as message,
   renderings,
-} from "./fixtures.js";
+} from "../testing/fixtures.js";
 
 /** Makes the provider behind a channel misbehave, once, on its next request. */
 export interface ProviderControl {
