@@ -12,7 +12,7 @@ import { fork } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -197,6 +197,8 @@ async function drained(simulator, atEnd) {
 }
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+// Printed with the results: figures taken on a busy machine say so.
+const loadBefore = loadavg()[0];
 const results = [];
 try {
   const { url } = await ask("ready");
@@ -241,6 +243,9 @@ console.log(
     `${KEYED ? "every request with its own Idempotency-Key" : "no Idempotency-Key"}; ` +
     `providers: loopback WhatsApp simulator, healthy (0 ms) and slow (${SLOW_MS} ms); ` +
     `server: startStandalone in a child process, default configuration${Object.keys(CONFIG_EXTRA).length > 0 ? ` + ${JSON.stringify(CONFIG_EXTRA)}` : ""}`,
+);
+console.log(
+  `machine: ${availableParallelism()} CPUs, 1-min load average ${fmt(loadBefore, 2)} before and ${fmt(loadavg()[0], 2)} after (this bench's own processes included)`,
 );
 const header = [
   "provider",
