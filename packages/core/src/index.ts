@@ -9,6 +9,13 @@ export {
 } from "./button-message.js";
 export { type ChannelCapabilities, checkCapabilities } from "./capabilities.js";
 export {
+  type AnyChannelDriver,
+  type ChannelDriver,
+  createChannel,
+  type DriverOptionsSchema,
+  defineChannelDriver,
+} from "./channel-driver.js";
+export {
   DEFAULT_DELIVERY_POLICY,
   type DeliveryPolicy,
   type DeliveryPolicyOverrides,
@@ -61,6 +68,7 @@ export {
   AgentDirectoryToken,
   AuthenticatorToken,
   ChannelDirectoryToken,
+  ChannelDriverToken,
   ClockToken,
   ConversationDirectoryToken,
   IdempotencyStoreToken,

@@ -1,3 +1,4 @@
+import type { AnyChannelDriver } from "./channel-driver.js";
 import type { AgentDirectory } from "./ports/agent-directory.js";
 import type { Authenticator } from "./ports/authenticator.js";
 import type { ChannelDirectory } from "./ports/channel-directory.js";
@@ -21,3 +22,5 @@ export const ChannelDirectoryToken = token<ChannelDirectory>("ChannelDirectory")
 export const IdempotencyStoreToken = token<IdempotencyStore>("IdempotencyStore");
 export const ClockToken = token<Clock>("Clock");
 export const LoggerToken = token<Logger>("Logger");
+/** Registered once per driver (`container.register(ChannelDriverToken, { useValue })`), resolved with `resolveAll`. */
+export const ChannelDriverToken = token<AnyChannelDriver>("ChannelDriver");
