@@ -13,6 +13,13 @@ export {
   transportOption,
 } from "./adapter-options.js";
 export { fetchTransport } from "./fetch-transport.js";
+export {
+  createHttpChannel,
+  type HttpChannelOptions,
+  type HttpChannelSpec,
+  type HttpDriverEnv,
+  httpChannelFactory,
+} from "./http-channel.js";
 export { phoneDigits } from "./phone.js";
 export { type JsonAnswer, type JsonPost, postJson } from "./post-json.js";
 export {
