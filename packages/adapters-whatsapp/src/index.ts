@@ -1,9 +1,16 @@
-export { createWhatsAppChannel, WHATSAPP_CAPABILITIES } from "./channel.js";
-export { WHATSAPP_PROVIDER } from "./errors.js";
+export { readAnswer, WHATSAPP_PROVIDER } from "./answer.js";
+export {
+  createWhatsAppChannel,
+  WHATSAPP_CAPABILITIES,
+  type WhatsAppChannelOptions,
+  whatsappDriver,
+} from "./driver.js";
 export {
   DEFAULT_WHATSAPP_API_VERSION,
   DEFAULT_WHATSAPP_BASE_URL,
   DEFAULT_WHATSAPP_TIMEOUT_MS,
-  type WhatsAppChannelOptions,
+  optionsSchema,
+  type ResolvedWhatsAppOptions,
+  type WhatsAppOptions,
 } from "./options.js";
-export { toWhatsAppRecipient, toWhatsAppRequest, type WhatsAppButtonRequest } from "./wire.js";
+export { toRecipient, toRequestBody, type WhatsAppButtonRequest } from "./wire.js";

@@ -27,7 +27,7 @@ export interface WhatsAppButtonRequest {
  * adapter shares ({@link phoneDigits}). Anything else is sent as given, so Meta, not a guess
  * here, judges a recipient that is not a phone number.
  */
-export function toWhatsAppRecipient(recipient: string): string {
+export function toRecipient(recipient: string): string {
   return phoneDigits(recipient) ?? recipient;
 }
 
@@ -35,14 +35,11 @@ export function toWhatsAppRecipient(recipient: string): string {
  * Maps a message to Meta's wire format. Header and footer are optional there and appear
  * only when the message has them; every text is sent exactly as given.
  */
-export function toWhatsAppRequest(
-  recipient: string,
-  message: ButtonMessage,
-): WhatsAppButtonRequest {
+export function toRequestBody(recipient: string, message: ButtonMessage): WhatsAppButtonRequest {
   return {
     messaging_product: "whatsapp",
     recipient_type: "individual",
-    to: toWhatsAppRecipient(recipient),
+    to: toRecipient(recipient),
     type: "interactive",
     interactive: {
       type: "button",

@@ -9,7 +9,7 @@ import {
 } from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readWhatsAppAnswer } from "../src/errors.js";
+import { readAnswer } from "../src/answer.js";
 import { createWhatsAppChannel } from "../src/index.js";
 import { buttons } from "./support.js";
 
@@ -29,7 +29,7 @@ function metaError(code: number, extra: Record<string, unknown> = {}) {
 }
 
 function errorOf(reply: JsonAnswer) {
-  const outcome = readWhatsAppAnswer(reply, redactor([TOKEN]));
+  const outcome = readAnswer(reply, redactor([TOKEN]));
   if (!isProviderError(outcome))
     throw new Error(`expected an error, got ${JSON.stringify(outcome)}`);
   return outcome;
@@ -61,7 +61,7 @@ const MAYBE_SENT: readonly [number, number][] = [
   [2, 503],
 ];
 
-describe("readWhatsAppAnswer: Meta's documented codes", () => {
+describe("readAnswer: Meta's documented codes", () => {
   it.each(REJECTED)(
     "maps Meta %i (HTTP %i) to a ProviderRejected keeping code and message",
     (code, status) => {
@@ -179,7 +179,7 @@ describe("readWhatsAppAnswer: Meta's documented codes", () => {
   });
 });
 
-describe("readWhatsAppAnswer: codes and answers Meta does not document here", () => {
+describe("readAnswer: codes and answers Meta does not document here", () => {
   it("maps an unknown code with HTTP 400 to a ProviderRejected keeping the code", () => {
     const error = errorOf(answer(400, metaError(368)));
     expect(error).toBeInstanceOf(ProviderRejected);
@@ -248,13 +248,13 @@ describe("readWhatsAppAnswer: codes and answers Meta does not document here", ()
   ])(
     "reads the wamid from a success answer with %s: only messages[0].id is required",
     (_what, body) => {
-      expect(readWhatsAppAnswer(answer(200, body))).toEqual({ providerMessageId: "wamid.x" });
+      expect(readAnswer(answer(200, body))).toEqual({ providerMessageId: "wamid.x" });
     },
   );
 
   it("reads the wamid from the documented success answer, extra fields allowed", () => {
     expect(
-      readWhatsAppAnswer(
+      readAnswer(
         answer(200, {
           messaging_product: "whatsapp",
           contacts: [{ input: "+55 11 99999-9999", wa_id: "5511999999999" }],

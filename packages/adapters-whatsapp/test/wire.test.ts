@@ -4,7 +4,7 @@ import { buttonMessage, sendContext } from "@replykit/http-transport/testing";
 import { startWhatsAppSimulator, type WhatsAppSimulator } from "@replykit/provider-simulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createWhatsAppChannel, toWhatsAppRecipient, toWhatsAppRequest } from "../src/index.js";
+import { createWhatsAppChannel, toRecipient, toRequestBody } from "../src/index.js";
 import { buttons, lastOrganicRequest } from "./support.js";
 
 // The example of /work/shared/providers/README.md, "Meta WhatsApp Cloud API", verbatim.
@@ -41,7 +41,7 @@ function expectedBody(to: string, input: ButtonMessageInput) {
   };
 }
 
-describe("toWhatsAppRequest", () => {
+describe("toRequestBody", () => {
   it("produces the providers/README.md example exactly, key order included", () => {
     const message = buttonMessage({
       header: "optional header",
@@ -49,13 +49,13 @@ describe("toWhatsAppRequest", () => {
       footer: "optional footer",
       buttons: [{ id: "yes", title: "Yes" }],
     });
-    const request = toWhatsAppRequest("5511999999999", message);
+    const request = toRequestBody("5511999999999", message);
     expect(request).toEqual(README_EXAMPLE);
     expect(JSON.stringify(request)).toBe(JSON.stringify(README_EXAMPLE));
   });
 
   it("leaves out header and footer when the message has none", () => {
-    const request = toWhatsAppRequest(
+    const request = toRequestBody(
       "5511999999999",
       buttonMessage({ body: "Hi", buttons: buttons(1) }),
     );
@@ -65,7 +65,7 @@ describe("toWhatsAppRequest", () => {
   });
 
   it.each([1, 2, 3])("maps %i button(s) in order, each as a reply button", (count) => {
-    const request = toWhatsAppRequest(
+    const request = toRequestBody(
       "5511999999999",
       buttonMessage({ body: "Pick", buttons: buttons(count) }),
     );
@@ -77,16 +77,12 @@ describe("toWhatsAppRequest", () => {
   it("sends a header without a footer, and a footer without a header", () => {
     const headerOnly = { header: "Top", body: "Body", buttons: buttons(2) };
     const footerOnly = { body: "Body", footer: "Bottom", buttons: buttons(2) };
-    expect(toWhatsAppRequest("1", buttonMessage(headerOnly))).toEqual(
-      expectedBody("1", headerOnly),
-    );
-    expect(toWhatsAppRequest("1", buttonMessage(footerOnly))).toEqual(
-      expectedBody("1", footerOnly),
-    );
+    expect(toRequestBody("1", buttonMessage(headerOnly))).toEqual(expectedBody("1", headerOnly));
+    expect(toRequestBody("1", buttonMessage(footerOnly))).toEqual(expectedBody("1", footerOnly));
   });
 });
 
-describe("toWhatsAppRecipient", () => {
+describe("toRecipient", () => {
   it.each([
     ["5511999999999", "5511999999999"],
     ["+5511999999999", "5511999999999"],
@@ -95,7 +91,7 @@ describe("toWhatsAppRecipient", () => {
     ["+44\u00a020\t7946\u00a00958", "442079460958"],
     ["44.20.7946.0958", "442079460958"],
   ])("strips a leading + and formatting from %j", (given, sent) => {
-    expect(toWhatsAppRecipient(given)).toBe(sent);
+    expect(toRecipient(given)).toBe(sent);
   });
 
   it.each([
@@ -104,7 +100,7 @@ describe("toWhatsAppRecipient", () => {
     ["5511abc", "5511abc"],
     ["5511999999999@s.whatsapp.net", "5511999999999@s.whatsapp.net"],
   ])("keeps anything else of %j as given for Meta to judge", (given, sent) => {
-    expect(toWhatsAppRecipient(given)).toBe(sent);
+    expect(toRecipient(given)).toBe(sent);
   });
 
   it("turns any formatting of a number into its digits (property)", () => {
@@ -123,7 +119,7 @@ describe("toWhatsAppRecipient", () => {
       );
     fc.assert(
       fc.property(formatted, ([digits, plus, body]) => {
-        expect(toWhatsAppRecipient(`${plus ? "+" : ""}${body}`)).toBe(digits);
+        expect(toRecipient(`${plus ? "+" : ""}${body}`)).toBe(digits);
       }),
     );
   });
@@ -238,7 +234,7 @@ describe("the request on the wire (simulator over HTTP)", () => {
 
   it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
     for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
-      expect(toWhatsAppRecipient(written)).toBe(phoneDigits(written));
+      expect(toRecipient(written)).toBe(phoneDigits(written));
     }
   });
 

@@ -1,14 +1,21 @@
-export { createZapiChannel, zapiCapabilities } from "./channel.js";
-export { interpretZapiAnswer, ZAPI_PROVIDER } from "./errors.js";
+export { readAnswer, ZAPI_PROVIDER } from "./answer.js";
+export {
+  capabilitiesOf,
+  createZapiChannel,
+  type ZapiChannelOptions,
+  zapiDriver,
+} from "./driver.js";
 export {
   DEFAULT_ZAPI_BASE_URL,
   DEFAULT_ZAPI_TIMEOUT_MS,
-  type ZapiChannelOptions,
+  optionsSchema,
+  type ResolvedZapiOptions,
   type ZapiEndpoint,
+  type ZapiOptions,
 } from "./options.js";
 export {
-  toZapiPhone,
-  toZapiRequest,
+  toRecipient,
+  toRequestBody,
   type ZapiButtonActionsRequest,
   type ZapiButtonListRequest,
   type ZapiReplyAction,

@@ -1,11 +1,4 @@
-import {
-  baseUrlOption,
-  credentialOption,
-  type HttpTransport,
-  parseAdapterOptions,
-  timeoutMsOption,
-  transportOption,
-} from "@replykit/http-transport";
+import { baseUrlOption, credentialOption, timeoutMsOption } from "@replykit/http-transport";
 import { z } from "zod";
 
 /**
@@ -18,64 +11,40 @@ import { z } from "zod";
  */
 export type ZapiEndpoint = "button-actions" | "button-list";
 
-export interface ZapiChannelOptions {
-  /** The instance id from the Z-API panel (goes in the URL path). Required. */
-  readonly instanceId: string;
-  /**
-   * The instance token from the Z-API panel. Required. It goes in the URL path, so the
-   * adapter never puts a URL in an error or log.
-   */
-  readonly instanceToken: string;
-  /** The account security token, sent as the `Client-Token` header. Required. */
-  readonly clientToken: string;
-  /** Z-API's origin, optionally with a path prefix (a proxy). Default `"https://api.z-api.io"`. */
-  readonly baseUrl?: string;
-  /** Time allowed for one request, in milliseconds. Default `10000`. */
-  readonly timeoutMs?: number;
-  /** How requests leave the process. Default `fetchTransport()` (global `fetch`, edge-safe). */
-  readonly transport?: HttpTransport;
-  /** Default `"button-actions"`; see {@link ZapiEndpoint}. */
-  readonly endpoint?: ZapiEndpoint;
-  /**
-   * Z-API's `delayMessage`: seconds (whole, 1–15) Z-API waits before sending. Default: not
-   * sent, so Z-API applies its own 1–3 s delay.
-   */
-  readonly delayMessageSeconds?: number;
-}
-
-/** The options after defaults and checks: what the channel runs with. */
-export interface ZapiSettings {
-  readonly instanceId: string;
-  readonly instanceToken: string;
-  readonly clientToken: string;
-  /** Without a trailing slash. */
-  readonly baseUrl: string;
-  readonly timeoutMs: number;
-  readonly transport: HttpTransport;
-  readonly endpoint: ZapiEndpoint;
-  /** Absent when not configured: Z-API then applies its own delay. */
-  readonly delayMessageSeconds?: number | undefined;
-}
-
 export const DEFAULT_ZAPI_BASE_URL = "https://api.z-api.io";
 export const DEFAULT_ZAPI_TIMEOUT_MS = 10_000;
 
-// The checks every HTTP adapter shares come from http-transport; the endpoint and the delay
-// are Z-API's own. The instance id and token are URL-encoded into the path, so the token
-// form (no whitespace or control characters) is enough for all three credentials.
-const optionsSchema = z.object({
+/**
+ * The Z-API driver's options, the only place they are stated. The checks every HTTP adapter
+ * shares come from http-transport; the endpoint and the delay are Z-API's own. The instance
+ * id and token are URL-encoded into the path, so the token form (no whitespace or control
+ * characters) is enough for all three credentials.
+ */
+export const optionsSchema = z.object({
+  /** The instance id from the Z-API panel (goes in the URL path). */
   instanceId: credentialOption("instanceId", { inUrlPath: true }),
+  /**
+   * The instance token from the Z-API panel. It goes in the URL path, so the adapter never
+   * puts a URL in an error or log.
+   */
   instanceToken: credentialOption("instanceToken", { inUrlPath: true }),
+  /** The account security token, sent as the `Client-Token` header. */
   clientToken: credentialOption("clientToken"),
+  /** Z-API's origin, optionally with a path prefix (a proxy). */
   baseUrl: baseUrlOption(DEFAULT_ZAPI_BASE_URL),
+  /** Time allowed for the provider to answer one request. */
   timeoutMs: timeoutMsOption(DEFAULT_ZAPI_TIMEOUT_MS),
-  transport: transportOption(),
+  /** Default `"button-actions"`; see {@link ZapiEndpoint}. */
   endpoint: z
     .enum(["button-actions", "button-list"], {
       error: 'endpoint must be "button-actions" or "button-list"',
     })
     .optional()
     .transform((endpoint) => endpoint ?? "button-actions"),
+  /**
+   * Z-API's `delayMessage`: seconds (whole, 1–15) Z-API waits before sending. Default: not
+   * sent, so Z-API applies its own 1–3 s delay.
+   */
   delayMessageSeconds: z
     .number({ error: "delayMessageSeconds must be a number" })
     .int("delayMessageSeconds must be a whole number of seconds")
@@ -84,10 +53,7 @@ const optionsSchema = z.object({
     .optional(),
 });
 
-/**
- * Applies the defaults and checks the options, throwing one `Error` that lists every
- * problem. This is the only place the adapter throws; no message quotes a credential.
- */
-export function resolveOptions(options: ZapiChannelOptions): ZapiSettings {
-  return parseAdapterOptions("createZapiChannel", optionsSchema, options);
-}
+/** The options as given: the three credentials required, the rest defaulted. */
+export type ZapiOptions = z.input<typeof optionsSchema>;
+/** The options once checked, every default filled in (`baseUrl` without a trailing slash). */
+export type ResolvedZapiOptions = z.output<typeof optionsSchema>;

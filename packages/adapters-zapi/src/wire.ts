@@ -50,7 +50,7 @@ export const ZAPI_SEND_ACTION: Readonly<Record<ZapiEndpoint, string>> = Object.f
  * must already include the country code, which cannot be guessed. Anything else (a group id
  * such as "120363019502650977-group") is sent as given, trimmed, for Z-API to judge.
  */
-export function toZapiPhone(recipient: string): string {
+export function toRecipient(recipient: string): string {
   return phoneDigits(recipient) ?? recipient.trim();
 }
 
@@ -59,12 +59,12 @@ export function toZapiPhone(recipient: string): string {
  * nowhere to go; the channel declares that in its capabilities and refuses such a message
  * before this is called, so nothing is dropped silently.
  */
-export function toZapiRequest(
+export function toRequestBody(
   recipient: string,
   message: ButtonMessage,
   options: ZapiWireOptions,
 ): ZapiSendRequest {
-  const phone = toZapiPhone(recipient);
+  const phone = toRecipient(recipient);
   const delay =
     options.delayMessageSeconds === undefined ? {} : { delayMessage: options.delayMessageSeconds };
   if (options.endpoint === "button-list") {

@@ -14,13 +14,13 @@ import {
 } from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createZapiChannel, interpretZapiAnswer } from "../src/index.js";
+import { createZapiChannel, readAnswer } from "../src/index.js";
 import { simulatorOptions } from "./support.js";
 
 const SECRETS = ["inst-token-5f3a9c", "client-token-77be21", "instance-3C01A"];
 
 const read = (status: number, body?: unknown, retryAfterMs?: number) =>
-  interpretZapiAnswer(answer(status, body, retryAfterMs), redactor(SECRETS));
+  readAnswer(answer(status, body, retryAfterMs), redactor(SECRETS));
 
 function errorOf(outcome: SendReceipt | ProviderError): ProviderError {
   if (!isProviderError(outcome))
@@ -135,7 +135,7 @@ describe("Z-API's error answers", () => {
   it("redacts a URL with the instance token quoted by Z-API, raw or URL-encoded", () => {
     const secrets = ["tok/en?x"];
     const error = errorOf(
-      interpretZapiAnswer(
+      readAnswer(
         answer(400, {
           error: "Bad Request",
           message: "bad path /token/tok%2Fen%3Fx/send and tok/en?x",

@@ -3,7 +3,7 @@ import { type HttpRequest, type HttpTransport, phoneDigits } from "@replykit/htt
 import { sendContext as context, buttonMessage as message } from "@replykit/http-transport/testing";
 import { startZapiSimulator, type ZapiSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createZapiChannel, toZapiPhone, toZapiRequest } from "../src/index.js";
+import { createZapiChannel, toRecipient, toRequestBody } from "../src/index.js";
 import { simulatorOptions } from "./support.js";
 
 const withEverything = message({
@@ -189,10 +189,10 @@ describe("the request sent to Z-API's simulator", () => {
   });
 });
 
-describe("toZapiRequest", () => {
+describe("toRequestBody", () => {
   it("builds send-button-actions by default shape, with REPLY buttons in order", () => {
     expect(
-      toZapiRequest("5511999999999", withEverything, { endpoint: "button-actions" }),
+      toRequestBody("5511999999999", withEverything, { endpoint: "button-actions" }),
     ).toStrictEqual({
       phone: "5511999999999",
       title: "Olá 👋",
@@ -209,7 +209,7 @@ describe("toZapiRequest", () => {
   it("builds send-button-list with id and label and nothing else", () => {
     const sent = message({ body: "Body", buttons: [{ id: "x", title: "X" }] });
     expect(
-      toZapiRequest("5511999999999", sent, { endpoint: "button-list", delayMessageSeconds: 3 }),
+      toRequestBody("5511999999999", sent, { endpoint: "button-list", delayMessageSeconds: 3 }),
     ).toStrictEqual({
       phone: "5511999999999",
       message: "Body",
@@ -219,7 +219,7 @@ describe("toZapiRequest", () => {
   });
 });
 
-describe("toZapiPhone", () => {
+describe("toRecipient", () => {
   it.each([
     ["5511999999999", "5511999999999"],
     ["+5511999999999", "5511999999999"],
@@ -229,7 +229,7 @@ describe("toZapiPhone", () => {
     ["1-800-555-0100", "18005550100"],
     ["55.11.99999.9999", "5511999999999"],
   ])("reduces %j to %j", (recipient, phone) => {
-    expect(toZapiPhone(recipient)).toBe(phone);
+    expect(toRecipient(recipient)).toBe(phone);
   });
 
   it.each([
@@ -239,15 +239,15 @@ describe("toZapiPhone", () => {
   ])(
     "sends %j, which is not a formatted phone number, as %j for Z-API to judge",
     (recipient, phone) => {
-      expect(toZapiPhone(recipient)).toBe(phone);
+      expect(toRecipient(recipient)).toBe(phone);
     },
   );
 });
 
-describe("toZapiPhone and the other adapters", () => {
+describe("toRecipient and the other adapters", () => {
   it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
     for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
-      expect(toZapiPhone(written)).toBe(phoneDigits(written));
+      expect(toRecipient(written)).toBe(phoneDigits(written));
     }
   });
 });

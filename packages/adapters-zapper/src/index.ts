@@ -1,14 +1,21 @@
-export { createZapperChannel, ZAPPER_CAPABILITIES } from "./channel.js";
-export { ZAPPER_PROVIDER } from "./errors.js";
+export { readAnswer, ZAPPER_PROVIDER } from "./answer.js";
+export {
+  createZapperChannel,
+  ZAPPER_CAPABILITIES,
+  type ZapperChannelOptions,
+  zapperDriver,
+} from "./driver.js";
 export {
   DEFAULT_ZAPPER_BASE_URL,
   DEFAULT_ZAPPER_TIMEOUT_MS,
-  type ZapperChannelOptions,
+  optionsSchema,
+  type ResolvedZapperOptions,
   type ZapperExpiration,
+  type ZapperOptions,
 } from "./options.js";
 export {
-  toJid,
-  toZapperButtonsRequest,
+  toRecipient,
+  toRequestBody,
   type ZapperButtonsRequest,
   type ZapperReplyButton,
 } from "./wire.js";

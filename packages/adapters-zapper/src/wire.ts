@@ -29,7 +29,7 @@ export interface ZapperButtonsRequest {
  * ({@link phoneDigits}). Anything else (a `…@s.whatsapp.net` number, a `…@lid`, a `…@g.us`
  * group, or any other form) is passed through unchanged for ZapperAPI to judge.
  */
-export function toJid(recipient: string): string {
+export function toRecipient(recipient: string): string {
   return phoneDigits(recipient) ?? recipient;
 }
 
@@ -37,13 +37,14 @@ export function toJid(recipient: string): string {
  * The exact JSON ZapperAPI receives for `message`. The header travels as `title` and the footer
  * as `footer`, each only when the message has one; `expiration` only when configured.
  */
-export function toZapperButtonsRequest(
+export function toRequestBody(
   recipient: string,
   message: ButtonMessage,
-  expiration?: ZapperExpiration,
+  options: { readonly expiration?: ZapperExpiration | undefined } = {},
 ): ZapperButtonsRequest {
+  const { expiration } = options;
   return {
-    jid: toJid(recipient),
+    jid: toRecipient(recipient),
     ...(message.header === undefined ? {} : { title: message.header }),
     body: message.body,
     ...(message.footer === undefined ? {} : { footer: message.footer }),

@@ -9,7 +9,7 @@ import {
 } from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readZapperAnswer } from "../src/errors.js";
+import { readAnswer } from "../src/answer.js";
 import { createZapperChannel } from "../src/index.js";
 import { channelFor, RECIPIENT } from "./simulated-channel.js";
 
@@ -18,9 +18,9 @@ const INSTANCE_ID = "inst_secretinstance0042";
 const redact = redactor([API_KEY, INSTANCE_ID]);
 
 function errorOf(reply: JsonAnswer) {
-  const outcome = readZapperAnswer(reply, redact);
-  if (outcome.ok) throw new Error("expected an error outcome");
-  return outcome.error;
+  const outcome = readAnswer(reply, redact);
+  if (!isProviderError(outcome)) throw new Error("expected an error outcome");
+  return outcome;
 }
 
 const fastify = (statusCode: number, error: string, message: string, code?: string) => ({
@@ -32,20 +32,19 @@ const fastify = (statusCode: number, error: string, message: string, code?: stri
 
 describe("a successful answer", () => {
   it("gives the message id found at key.id", () => {
-    const outcome = readZapperAnswer(
+    const outcome = readAnswer(
       answer(200, {
         key: { remoteJid: "5511999999999@s.whatsapp.net", fromMe: true, id: "3EB0C0FFEE12" },
         status: "PENDING",
       }),
       redact,
     );
-    expect(outcome).toEqual({ ok: true, receipt: { providerMessageId: "3EB0C0FFEE12" } });
+    expect(outcome).toEqual({ providerMessageId: "3EB0C0FFEE12" });
   });
 
   it("accepts any 2xx status with that body", () => {
-    expect(readZapperAnswer(answer(201, { key: { id: "3EB0AB" } }), redact)).toEqual({
-      ok: true,
-      receipt: { providerMessageId: "3EB0AB" },
+    expect(readAnswer(answer(201, { key: { id: "3EB0AB" } }), redact)).toEqual({
+      providerMessageId: "3EB0AB",
     });
   });
 

@@ -2,7 +2,7 @@ import { phoneDigits } from "@replykit/http-transport";
 import { buttonMessage, sendContext as context } from "@replykit/http-transport/testing";
 import { startZapperSimulator, type ZapperSimulator } from "@replykit/provider-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createZapperChannel, toJid, toZapperButtonsRequest } from "../src/index.js";
+import { createZapperChannel, toRecipient, toRequestBody } from "../src/index.js";
 import { channelFor, lastAccepted, RECIPIENT } from "./simulated-channel.js";
 
 let simulator: ZapperSimulator;
@@ -159,7 +159,7 @@ describe("the request ZapperAPI receives", () => {
   });
 });
 
-describe("toJid", () => {
+describe("toRecipient", () => {
   it.each([
     ["5511999999999", "5511999999999"],
     ["+5511999999999", "5511999999999"],
@@ -171,7 +171,7 @@ describe("toJid", () => {
     ["55.11.99999.9999", "5511999999999"],
     ["5511999999999\t", "5511999999999"],
   ])("turns the written phone number %j into %j", (recipient, jid) => {
-    expect(toJid(recipient)).toBe(jid);
+    expect(toRecipient(recipient)).toBe(jid);
   });
 
   it.each([
@@ -183,19 +183,19 @@ describe("toJid", () => {
     "+",
     "",
   ])("passes %j through unchanged", (recipient) => {
-    expect(toJid(recipient)).toBe(recipient);
+    expect(toRecipient(recipient)).toBe(recipient);
   });
 });
 
-describe("toJid and the other adapters", () => {
+describe("toRecipient and the other adapters", () => {
   it("formats a recipient exactly as the other adapters do, by http-transport's phoneDigits", () => {
     for (const written of ["+55 (11) 99999-9999", "55.11.99999.9999", " +55\t11 99999-9999 "]) {
-      expect(toJid(written)).toBe(phoneDigits(written));
+      expect(toRecipient(written)).toBe(phoneDigits(written));
     }
   });
 });
 
-describe("toZapperButtonsRequest", () => {
+describe("toRequestBody", () => {
   it("maps header to title, title to displayText, and adds expiration when given", () => {
     const message = buttonMessage({
       header: "H",
@@ -203,7 +203,7 @@ describe("toZapperButtonsRequest", () => {
       footer: "F",
       buttons: [{ id: "a", title: "A" }],
     });
-    expect(toZapperButtonsRequest("+1 555-0100", message, "24h")).toStrictEqual({
+    expect(toRequestBody("+1 555-0100", message, { expiration: "24h" })).toStrictEqual({
       jid: "15550100",
       title: "H",
       body: "B",

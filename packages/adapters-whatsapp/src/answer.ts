@@ -83,7 +83,7 @@ const keepText: Redact = (text) => text;
  * once per channel) blanks credentials out of any provider text quoted in an error, in case
  * an upstream (a proxy at `baseUrl`) echoes the request back.
  */
-export function readWhatsAppAnswer(
+export function readAnswer(
   answer: JsonAnswer,
   redact: Redact = keepText,
 ): SendReceipt | ProviderError {

@@ -55,10 +55,7 @@ const CLIENT_TOKEN_PROBLEM = /client-token|null not allowed/i;
  * text quoted from Z-API: it has been seen echoing a wrong `Client-Token` back in its error
  * (`"Client-Token … not allowed"`).
  */
-export function interpretZapiAnswer(
-  answer: JsonAnswer,
-  redact: Redact,
-): SendReceipt | ProviderError {
+export function readAnswer(answer: JsonAnswer, redact: Redact): SendReceipt | ProviderError {
   if (answer.status >= 200 && answer.status < 300) return receiptOf(answer);
 
   const details = errorBody.safeParse(answer.body);

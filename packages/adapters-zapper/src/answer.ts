@@ -40,10 +40,6 @@ interface ZapperErrorDetails {
   readonly code: string | undefined;
 }
 
-export type ZapperOutcome =
-  | { readonly ok: true; readonly receipt: SendReceipt }
-  | { readonly ok: false; readonly error: ProviderError };
-
 /**
  * Reads ZapperAPI's answer to `POST /{instanceId}/messages/buttons`: the message id on success,
  * otherwise a `ProviderRejected` (401/403 key, 400/422 validation, 404 instance, other 4xx) or
@@ -51,25 +47,22 @@ export type ZapperOutcome =
  * `redactor` with the API key and instance id) blanks credentials out of ZapperAPI's text,
  * which may echo them: a 404 quotes the URL path.
  */
-export function readZapperAnswer(answer: JsonAnswer, redact: Redact): ZapperOutcome {
+export function readAnswer(answer: JsonAnswer, redact: Redact): SendReceipt | ProviderError {
   if (answer.status >= 200 && answer.status < 300) {
     const sent = sentMessage.safeParse(answer.body);
     return sent.success
-      ? { ok: true, receipt: { providerMessageId: sent.data.key.id } }
-      : { ok: false, error: unexpectedAnswer(ZAPPER_PROVIDER, answer) };
+      ? { providerMessageId: sent.data.key.id }
+      : unexpectedAnswer(ZAPPER_PROVIDER, answer);
   }
   const details = errorDetails(answer.body, redact);
   // ZapperAPI has no error codes of its own; Fastify's `code` (FST_ERR_VALIDATION…) is kept
   // when present, and the HTTP status stands in for it otherwise.
   const providerCode: ProviderCode = details.code ?? answer.status;
-  return {
-    ok: false,
-    error: errorFromStatus(answer, {
-      provider: ZAPPER_PROVIDER,
-      providerCode,
-      message: describe(answer.status, details.message),
-    }),
-  };
+  return errorFromStatus(answer, {
+    provider: ZAPPER_PROVIDER,
+    providerCode,
+    message: describe(answer.status, details.message),
+  });
 }
 
 function describe(status: number, providerText: string | undefined): string {
