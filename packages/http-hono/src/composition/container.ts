@@ -14,11 +14,7 @@ import {
   systemClock,
 } from "@replykit/core";
 import type { HttpTransport } from "@replykit/http-transport";
-import {
-  type DependencyContainer,
-  instanceCachingFactory,
-  container as rootContainer,
-} from "tsyringe";
+import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import { anyOf } from "../auth/any-of.js";
 import { createApiKeyAuthenticator } from "../auth/api-key.js";
 import type { ClientAddress } from "../auth/authenticate-caller.js";
@@ -32,6 +28,7 @@ import {
   ConfigConversationDirectory,
 } from "./config-directories.js";
 import { asConfigError } from "./config-failure.js";
+import { createDriverContainer, registeredDrivers } from "./drivers.js";
 
 /** What differs between runtimes; everything else comes from the configuration. */
 export interface RuntimeServices {
@@ -39,6 +36,11 @@ export interface RuntimeServices {
   readonly transport?: HttpTransport;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * The drivers, as `createDriverContainer()` makes them with any of your own registered
+   * (`container.register(ChannelDriverToken, { useValue: driver })`). Default: the built-in ones.
+   */
+  readonly container?: DependencyContainer;
   /** Aborted when the server stops; see `AppDeps.shutdownSignal`. */
   readonly shutdownSignal?: AbortSignal;
   /**
@@ -81,7 +83,7 @@ export function createContainer(
   config: ServerConfig,
   runtime: RuntimeServices = {},
 ): DependencyContainer {
-  const scope = rootContainer.createChildContainer();
+  const scope = (runtime.container ?? createDriverContainer()).createChildContainer();
   const once = instanceCachingFactory;
   scope.register(ClockToken, { useValue: runtime.clock ?? systemClock });
   scope.register(LoggerToken, { useValue: runtime.logger ?? createJsonLogger() });
@@ -94,7 +96,12 @@ export function createContainer(
   });
   scope.register(ChannelDirectoryToken, {
     useFactory: once(
-      () => new ConfigChannelDirectory(channelsFor(config.channelConnections, runtime.transport)),
+      () =>
+        new ConfigChannelDirectory(
+          channelsFor(config.channelConnections, registeredDrivers(scope), {
+            transport: runtime.transport,
+          }),
+        ),
     ),
   });
   scope.register(IdempotencyStoreToken, {

@@ -2,10 +2,12 @@ export { ConfigError, parseServerConfig, parseServerConfigJson } from "../config
 export {
   type ChannelConnectionConfig,
   channelConnectionSchema,
+  channelConnectionSchemaFor,
   type ServerConfig,
   serverConfigSchema,
+  serverConfigSchemaFor,
 } from "../config/schema.js";
-export { channelFor, channelsFor } from "./channels.js";
+export { channelsFor } from "./channels.js";
 export {
   ConfigAgentDirectory,
   ConfigChannelDirectory,
@@ -13,3 +15,10 @@ export {
 } from "./config-directories.js";
 export { createConfiguredApp } from "./configured-app.js";
 export { createContainer, type RuntimeServices, resolvePort } from "./container.js";
+export {
+  BUILT_IN_DRIVERS,
+  createDriverContainer,
+  registeredDrivers,
+  type ServerChannelDriver,
+  type ServerDriverEnv,
+} from "./drivers.js";

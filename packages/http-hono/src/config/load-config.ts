@@ -1,5 +1,6 @@
+import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/drivers.js";
 import { jsonSyntaxErrorOffset, lineAndColumn } from "./json-syntax.js";
-import { type ServerConfig, serverConfigSchema } from "./schema.js";
+import { type ServerConfig, serverConfigSchema, serverConfigSchemaFor } from "./schema.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -42,10 +43,12 @@ function resolveEnvReferences(
 export function parseServerConfig(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>> = {},
+  drivers: readonly ServerChannelDriver[] = BUILT_IN_DRIVERS,
 ): ServerConfig {
   const missing = new Map<string, string>();
   const resolved = resolveEnvReferences(raw, env, "", missing);
-  const parsed = serverConfigSchema.safeParse(resolved);
+  const schema = drivers === BUILT_IN_DRIVERS ? serverConfigSchema : serverConfigSchemaFor(drivers);
+  const parsed = schema.safeParse(resolved);
   const problems = [
     ...[...missing].map(([path, name]) => `${path}: environment variable ${name} is not set`),
     ...(parsed.success
@@ -61,10 +64,14 @@ export function parseServerConfig(
   return parsed.data;
 }
 
-/** Reads the configuration from JSON text (a file's content or an environment variable). */
+/**
+ * Reads the configuration from JSON text (a file's content or an environment variable). Its
+ * connections may name the provider of any of `drivers` (the built-in ones by default).
+ */
 export function parseServerConfigJson(
   text: string,
   env: Readonly<Record<string, string | undefined>> = {},
+  drivers: readonly ServerChannelDriver[] = BUILT_IN_DRIVERS,
 ): ServerConfig {
   let raw: unknown;
   try {
@@ -79,5 +86,5 @@ export function parseServerConfigJson(
     }
     throw new ConfigError(`the replykit configuration is not valid JSON${where}`);
   }
-  return parseServerConfig(raw, env);
+  return parseServerConfig(raw, env, drivers);
 }

@@ -4,9 +4,15 @@ import type { HttpBindings } from "@hono/node-server";
 import type { Logger, LogLevel } from "@replykit/core";
 import { type UndiciTransport, undiciTransport } from "@replykit/http-transport/undici";
 import { startProviderSimulator } from "@replykit/provider-simulator";
+import type { DependencyContainer } from "tsyringe";
 import { z } from "zod";
 import type { ClientAddress } from "../auth/authenticate-caller.js";
 import { createConfiguredApp } from "../composition/configured-app.js";
+import {
+  createDriverContainer,
+  registeredDrivers,
+  type ServerChannelDriver,
+} from "../composition/drivers.js";
 import { ConfigError, parseServerConfigJson } from "../config/load-config.js";
 import type { ServerConfig } from "../config/schema.js";
 import {
@@ -78,6 +84,12 @@ export interface StandaloneOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where JSON log lines go. Default `console.log`. */
   readonly writeLog?: (line: string) => void;
+  /**
+   * The channel drivers: `createDriverContainer()` from `@replykit/http-hono/composition`,
+   * with your own provider registered (`container.register(ChannelDriverToken, { useValue })`).
+   * The configuration file may then name that provider. Default: the built-in drivers.
+   */
+  readonly container?: DependencyContainer;
 }
 
 export interface StandaloneServer {
@@ -113,7 +125,11 @@ function environment(env: StandaloneOptions["env"]) {
   return parsed.data;
 }
 
-async function configFromFile(path: string, env: StandaloneOptions["env"]): Promise<ServerConfig> {
+async function configFromFile(
+  path: string,
+  env: StandaloneOptions["env"],
+  drivers: readonly ServerChannelDriver[],
+): Promise<ServerConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -122,7 +138,7 @@ async function configFromFile(path: string, env: StandaloneOptions["env"]): Prom
       `cannot read the configuration file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );
   }
-  return parseServerConfigJson(text, env);
+  return parseServerConfigJson(text, env, drivers);
 }
 
 /**
@@ -132,6 +148,7 @@ async function configFromFile(path: string, env: StandaloneOptions["env"]): Prom
  */
 export async function startStandalone(options: StandaloneOptions): Promise<StandaloneServer> {
   const settings = environment(options.env);
+  const drivers = options.container ?? createDriverContainer();
   // The demo runs for as long as someone tries it: keep the last requests only.
   const simulator =
     settings.REPLYKIT_CONFIG === undefined
@@ -144,7 +161,11 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   try {
     const config =
       simulator === undefined
-        ? await configFromFile(settings.REPLYKIT_CONFIG as string, options.env)
+        ? await configFromFile(
+            settings.REPLYKIT_CONFIG as string,
+            options.env,
+            registeredDrivers(drivers),
+          )
         : await demoConfig(simulator);
     const pool = config.providerTransport;
     const providers = undiciTransport({
@@ -163,6 +184,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     // Aborted by the server when the shutdown grace period ends with requests in flight.
     const shutdown = new AbortController();
     const app = createConfiguredApp(config, {
+      container: drivers,
       transport: providers,
       logger,
       shutdownSignal: shutdown.signal,
