@@ -70,6 +70,13 @@ export interface SendButtonsCommand {
    * `outcome_unknown` in that case and released otherwise.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Aborted when the caller stopped waiting (an HTTP client hung up). An attempt not yet
+   * started is then never started: the command fails with a `ProviderUnavailable` that says
+   * nothing was sent (its key is released), so nothing goes out that nobody waits for. An
+   * attempt under way is let finish, so that its outcome is recorded under its key.
+   */
+  readonly callerSignal?: AbortSignal | undefined;
 }
 
 /**
@@ -164,6 +171,7 @@ export const sendButtons = (
       logFields,
       progress,
       signal: command.signal,
+      callerSignal: command.callerSignal,
     }).pipe(
       Effect.map(
         (providerMessageId): SendButtonsResult => ({
@@ -241,18 +249,28 @@ interface DeliveryOptions {
   readonly logFields: Readonly<Record<string, unknown>>;
   readonly progress: DeliveryProgress;
   readonly signal: AbortSignal | undefined;
+  readonly callerSignal: AbortSignal | undefined;
 }
 
 function deliverWithRetries(
   channel: ChannelPort,
   recipient: string,
   message: ButtonMessage,
-  { policy, requestId, logger, logFields, progress, signal }: DeliveryOptions,
+  { policy, requestId, logger, logFields, progress, signal, callerSignal }: DeliveryOptions,
 ): Effect.Effect<string, ProviderError> {
   const delivery = Effect.suspend(() => {
     // Counted per run of the returned effect, which may be run more than once.
     let attempt = 0;
     const once = Effect.suspend(() => {
+      if (callerSignal?.aborted === true) {
+        return Effect.fail(
+          new ProviderUnavailable({
+            provider: channel.provider,
+            retryable: false,
+            message: `not sent to ${channel.provider}: the caller stopped waiting before the send started`,
+          }),
+        );
+      }
       attempt += 1;
       progress.attempted = true;
       return Effect.tryPromise({

@@ -561,3 +561,66 @@ describe("sendButtons with a caller already authenticated", () => {
     expect((await runSendButtons(deps, asOrganization("globex"))).ok).toBe(true);
   });
 });
+
+describe("sendButtons for a caller who stopped waiting", () => {
+  it("never starts a send once the caller is gone, and gives the key back", async () => {
+    const { deps, channel } = world();
+    const outcome = await runSendButtons(
+      deps,
+      command({ idempotencyKey: "k1", callerSignal: AbortSignal.abort() }),
+    );
+    expect(outcome.ok ? undefined : outcome.error).toMatchObject({
+      _tag: "ProviderUnavailable",
+      retryable: false,
+    });
+    expect(outcome.ok ? undefined : outcome.error).not.toHaveProperty("deliveryUnknown", true);
+    expect(channel.sends).toHaveLength(0);
+    expect((await runSendButtons(deps, command({ idempotencyKey: "k1" }))).ok).toBe(true);
+  });
+
+  it("lets an attempt under way finish and records its result under the key", async () => {
+    const { deps, channel } = world();
+    const caller = new AbortController();
+    const slowAccept: ChannelPort = {
+      provider: channel.provider,
+      capabilities: channel.capabilities,
+      send: async (recipient, message, context) => {
+        caller.abort();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return channel.send(recipient, message, context);
+      },
+    };
+    const withSlowChannel = {
+      ...deps,
+      channels: new InMemoryChannelDirectory({ "wa-acme": slowAccept }),
+    };
+    const first = await runSendButtons(
+      withSlowChannel,
+      command({ idempotencyKey: "k1", callerSignal: caller.signal }),
+    );
+    expect(first.ok).toBe(true);
+    const repeat = await runSendButtons(withSlowChannel, command({ idempotencyKey: "k1" }));
+    expect(repeat).toEqual(first);
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("does not retry once the caller is gone", async () => {
+    const { deps, channel } = world();
+    const caller = new AbortController();
+    channel.answerNext({ kind: "unavailable", providerCode: 130429 });
+    const leaving: ChannelPort = {
+      provider: channel.provider,
+      capabilities: channel.capabilities,
+      send: (recipient, message, context) => {
+        caller.abort();
+        return channel.send(recipient, message, context);
+      },
+    };
+    const outcome = await runSendButtons(
+      { ...deps, channels: new InMemoryChannelDirectory({ "wa-acme": leaving }) },
+      command({ callerSignal: caller.signal }),
+    );
+    expect(outcome.ok).toBe(false);
+    expect(channel.sends).toHaveLength(1);
+  });
+});

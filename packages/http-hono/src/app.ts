@@ -160,6 +160,9 @@ export function createApp(deps: AppDeps) {
           idempotencyKey: headers["Idempotency-Key"],
           requestId: requestIdValue,
           signal: deps.shutdownSignal,
+          // Aborted by the runtime when the client hangs up (@hono/node-server, workerd):
+          // a send not yet started is then never started.
+          callerSignal: c.req.raw.signal,
         });
         // The channel the use case picks: its limit names the first button over it.
         let channel: ChannelPort | undefined;

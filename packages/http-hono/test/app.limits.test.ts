@@ -203,3 +203,19 @@ describe("AuthFailureLimiter", () => {
     expect(() => new AuthFailureLimiter({ windowMs: 0 }, new ManualClock())).toThrow(RangeError);
   });
 });
+
+describe("a client that hung up", () => {
+  it("gets no send started on its behalf", async () => {
+    const { app, channel } = world();
+    const gone = new AbortController();
+    gone.abort();
+    const response = await app.request("/messages/interactive/send-buttons", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(VALID),
+      signal: gone.signal,
+    });
+    expect(response.status).toBe(500);
+    expect(channel.sends).toHaveLength(0);
+  });
+});

@@ -127,11 +127,13 @@ export function toCommand(
     idempotencyKey: string | undefined;
     requestId: string;
     signal: AbortSignal | undefined;
+    callerSignal: AbortSignal | undefined;
   },
 ): SendButtonsCommand {
   return {
     principal: context.principal,
     signal: context.signal,
+    callerSignal: context.callerSignal,
     agentId: body.agentId,
     conversationId: body.conversationId,
     message: toMessageInput(body),
