@@ -6,10 +6,11 @@ import type { AppEnv } from "../routes/app-env.js";
 /**
  * Default bound on send requests in flight per server. Each holds a provider connection
  * for the provider's answer, so past the transport's pool (64 per provider by default)
- * requests only wait; 256 keeps that wait at a few seconds for a slow (1 s) provider,
- * well within the attempt timeout, and the memory held by waiting requests small.
+ * requests only wait for a socket: 128 lets one provider fill its pool with as many more
+ * waiting — at most one answer's time each (~1 s for a slow provider), well within the
+ * attempt timeout — and bounds what can still go out after its client gave up.
  */
-export const DEFAULT_MAX_IN_FLIGHT_SENDS = 256;
+export const DEFAULT_MAX_IN_FLIGHT_SENDS = 128;
 
 /**
  * Refuses a request at once with 503 and `Retry-After` when `max` are already being
