@@ -174,7 +174,7 @@ describe("readAnswer: Meta's documented codes", () => {
         }),
       ),
     );
-    expect(error.message).toContain("Invalid token Bearer [redacted]");
+    expect(error.message).toContain("Invalid token Bearer [REDACTED]");
     expect(renderings(error)).not.toContain(TOKEN);
   });
 });

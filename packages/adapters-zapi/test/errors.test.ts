@@ -128,7 +128,7 @@ describe("Z-API's error answers", () => {
   it("redacts a Client-Token that Z-API echoes back in its error", () => {
     const error = errorOf(read(403, { error: "Client-Token client-token-77be21 not allowed" }));
     expect(error).toBeInstanceOf(ProviderRejected);
-    expect(error.message).toContain("Client-Token [redacted] not allowed");
+    expect(error.message).toContain("Client-Token [REDACTED] not allowed");
     expectNoSecret(error);
   });
 
@@ -143,7 +143,7 @@ describe("Z-API's error answers", () => {
         redactor(secrets),
       ),
     );
-    expect(error.message).toContain("/token/[redacted]/send and [redacted]");
+    expect(error.message).toContain("/token/[REDACTED]/send and [REDACTED]");
     expectNoSecret(error, secrets);
   });
 

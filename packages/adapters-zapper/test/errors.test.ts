@@ -252,10 +252,10 @@ describe("credentials in errors", () => {
     },
   );
 
-  it("are blanked as [redacted] so the rest of the text stays readable", () => {
+  it("are blanked as [REDACTED] so the rest of the text stays readable", () => {
     const error = errorOf(echoing[0] as JsonAnswer);
     expect(error.message).toBe(
-      "ZapperAPI does not know this instance (HTTP 404): Route POST:/[redacted]/messages/buttons not found",
+      "ZapperAPI does not know this instance (HTTP 404): Route POST:/[REDACTED]/messages/buttons not found",
     );
   });
 

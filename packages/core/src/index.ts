@@ -60,6 +60,7 @@ export type {
   IdempotencyStore,
 } from "./ports/idempotency-store.js";
 export type { LogFields, Logger, LogLevel } from "./ports/logger.js";
+export { REDACTED, type Redact, redactor } from "./redaction.js";
 export { runSendButtons, type SendButtonsOutcome } from "./run-send-buttons.js";
 export { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";
 export type { SendButtonsResult } from "./send-buttons-result.js";

@@ -3,36 +3,10 @@
 // may quote a URL path with the instance or its token in it), hold line breaks that forge log
 // lines, or run to kilobytes of HTML. These helpers are the one way adapters quote it.
 
-/** Blanks credentials out of a text. Made by {@link redactor}. */
-export type Redact = (text: string) => string;
+// The redactor is the core's, shared with every other place that blanks a secret out.
+export { type Redact, redactor } from "@replykit/core";
 
-const REDACTED = "[redacted]";
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** `encodeURIComponent`, or `undefined` for a string it cannot encode (a lone surrogate). */
-function urlEncoded(text: string): string | undefined {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Makes a {@link Redact} that replaces every occurrence of each secret with `[redacted]`,
- * both as given and URL-encoded (as it stands in an echoed URL). Empty secrets are ignored.
- * One pass, longest form first: a secret that contains another is blanked whole, and the
- * `[redacted]` marker is never searched again.
- */
-export function redactor(secrets: readonly string[]): Redact {
-  const forms = [...new Set(secrets.flatMap((secret) => [secret, urlEncoded(secret) ?? secret]))]
-    .filter((form) => form !== "")
-    .sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return (text) => text;
-  const pattern = new RegExp(forms.map(escapeRegExp).join("|"), "g");
-  return (text) => text.replace(pattern, REDACTED);
-}
+import type { Redact } from "@replykit/core";
 
 /** The text on one line: each run of whitespace or control characters becomes one space. */
 export function oneLine(text: string): string {

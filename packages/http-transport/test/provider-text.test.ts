@@ -9,23 +9,23 @@ describe("redactor", () => {
 
   it("blanks every secret as given and URL-encoded", () => {
     expect(redact(`bad path /token/${encodeURIComponent(SECRET)}/send and ${SECRET}`)).toBe(
-      "bad path /token/[redacted]/send and [redacted]",
+      "bad path /token/[REDACTED]/send and [REDACTED]",
     );
     expect(redact("Client-Token client-77 not allowed; client-77 again")).toBe(
-      "Client-Token [redacted] not allowed; [redacted] again",
+      "Client-Token [REDACTED] not allowed; [REDACTED] again",
     );
   });
 
   it("blanks a secret that contains another one whole", () => {
-    expect(redactor(["abc", "abcdef"])("key abcdef")).toBe("key [redacted]");
+    expect(redactor(["abc", "abcdef"])("key abcdef")).toBe("key [REDACTED]");
   });
 
   it("never searches its own marker again, whatever the secrets", () => {
-    expect(redactor(["secret", "d", "e"])("secret")).toBe("[redacted]");
+    expect(redactor(["secret", "d", "e"])("secret")).toBe("[REDACTED]");
   });
 
   it("takes secrets with regular-expression characters literally", () => {
-    expect(redactor(["a.c", "(x|y)*"])("abc a.c (x|y)* x")).toBe("abc [redacted] [redacted] x");
+    expect(redactor(["a.c", "(x|y)*"])("abc a.c (x|y)* x")).toBe("abc [REDACTED] [REDACTED] x");
   });
 
   it("ignores empty secrets and leaves text alone without any", () => {
@@ -34,7 +34,7 @@ describe("redactor", () => {
   });
 
   it("does not throw on a secret that cannot be URL-encoded", () => {
-    expect(redactor(["\uD800lone"])("x \uD800lone y")).toBe("x [redacted] y");
+    expect(redactor(["\uD800lone"])("x \uD800lone y")).toBe("x [REDACTED] y");
   });
 });
 
@@ -60,7 +60,7 @@ describe("quoteProviderText", () => {
       redact,
       maxLength: 30,
     });
-    expect(quoted).toBe(`token [redacted] said ${"x".repeat(7)}…`);
+    expect(quoted).toBe(`token [REDACTED] said ${"x".repeat(7)}…`);
     expect(Array.from(quoted)).toHaveLength(30);
   });
 
@@ -71,11 +71,11 @@ describe("quoteProviderText", () => {
 
   it("redacts before cutting, so a cut cannot leave part of a secret", () => {
     const quoted = quoteProviderText(`${"y".repeat(5)}${SECRET}`, { redact, maxLength: 9 });
-    expect(quoted).toBe("yyyyy[re…");
+    expect(quoted).toBe("yyyyy[RE…");
   });
 
   // Upper case, digits and characters URL encoding changes: no run of such characters can be
-  // made of the lower-case `[redacted]` marker, so any occurrence left would be a leak.
+  // made of the lower-case `[REDACTED]` marker, so any occurrence left would be a leak.
   const secret = fc.stringMatching(/^[A-Z0-9%+/?]{6,16}$/);
   const filler = fc.string({ unit: "binary", maxLength: 40 });
 

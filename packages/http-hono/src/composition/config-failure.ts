@@ -1,5 +1,5 @@
+import { redactor } from "@replykit/core";
 import { ConfigError } from "../config/load-config.js";
-import { REDACTED } from "../logging/redact.js";
 
 /** Shorter values cannot be told apart from the words of a message, and are left in it. */
 const MIN_SCRUBBED_LENGTH = 4;
@@ -24,9 +24,8 @@ export function asConfigError<T>(path: string, values: readonly unknown[], build
 }
 
 function scrub(message: string, values: readonly unknown[]): string {
-  return values
+  const secrets = values
     .filter((value): value is string => typeof value === "string")
-    .filter((value) => value.trim().length >= MIN_SCRUBBED_LENGTH)
-    .sort((a, b) => b.length - a.length)
-    .reduce((text, value) => text.split(value).join(REDACTED), message);
+    .filter((value) => value.trim().length >= MIN_SCRUBBED_LENGTH);
+  return redactor(secrets)(message);
 }

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "@replykit/core";
+import { type LogFields, type Logger, REDACTED } from "@replykit/core";
 
 /**
  * Field names whose values are never logged, whatever the nesting. The use case never logs
@@ -27,7 +27,8 @@ const QUERY_PARAMETER = /([?&;])([^=&#;\s"'<>?]+)=([^&#;\s"'<>]*)/g;
  */
 const SENSITIVE_QUERY_NAME = /(?:^|[-_.])(?:key|sig|auth|pass|pwd|jwt|session|sid|code)$/i;
 
-export const REDACTED = "[REDACTED]";
+export { REDACTED };
+
 const MAX_DEPTH = 8;
 
 export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
