@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ["@replykit/source"] },
   ssr: { resolve: { conditions: ["@replykit/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      // The packed packages installed outside the workspace: needs `pnpm build` first.
+      "tests/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 20_000,
   },
