@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonSyntaxErrorOffset } from "../src/config/json-syntax.js";
 import {
   ConfigError,
   parseServerConfig,
@@ -93,62 +92,54 @@ describe("server configuration", () => {
     expect(() => parseServerConfigJson("{ not json")).toThrow(/not valid JSON/);
   });
 
+  const configErrorOf = (text: string): string => {
+    try {
+      parseServerConfigJson(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
   it.each([
-    ['{"sessions":{"jwtSecret":SUPERSECRET_VALUE_1234567890}}', 25, 1, 26],
     ['{\n  "apiKeys": [\n    {"sha256": "abc\u0001SUPERSECRET"}\n  ]\n}', 36, 3, 20],
     ['{"a": "SUPERSECRET', 18, 1, 19],
-    ['{"a": trueSUPERSECRET}', 10, 1, 11],
-    ["", 0, 1, 1],
+    ['{"a": 1,\r\n "SUPERSECRET" 2}', 25, 2, 16],
   ])(
-    "reports only the position of a JSON syntax error, never the text around it: %j",
+    "reports the position of a JSON syntax error, never the text around it: %j",
     (text, position, line, column) => {
-      let message = "";
-      try {
-        parseServerConfigJson(text);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        message = (error as Error).message;
-      }
+      const message = configErrorOf(text);
       expect(message).toContain("not valid JSON");
       expect(message).toContain(`line ${line}, column ${column} (position ${position})`);
       expect(message).not.toMatch(/SUPERSECRET|SUPERSECRE|ERSECRET/);
-      expect(message).not.toMatch(/Unexpected token/);
     },
   );
 
-  it("finds a JSON syntax error exactly where JSON.parse does, and none where it finds none", () => {
-    const piece = fc.constantFrom(
-      ...["{", "}", "[", "]", ",", ":", '"', "\\", "0", "1", "-", ".", "e", "+", " ", "\n"],
-      ...["true", "fals", "null", "a", "\u0001", '"k"', "12", "\\u00e9", "\\x", "\\u12G4"],
-    );
-    const text = fc.oneof(
-      fc.array(piece, { maxLength: 14 }).map((pieces) => pieces.join("")),
-      fc.jsonValue().map((value) => JSON.stringify(value, null, 2)),
-      fc.tuple(fc.jsonValue(), fc.nat(), piece).map(([value, at, inserted]) => {
-        const json = JSON.stringify(value, null, 2);
-        const index = at % (json.length + 1);
-        return json.slice(0, index) + inserted + json.slice(index);
-      }),
-    );
+  it.each([
+    '{"sessions":{"jwtSecret":SUPERSECRET_VALUE_1234567890}}',
+    '{"a": trueSUPERSECRET}',
+    "",
+  ])("never quotes the text, even where the engine's message would: %j", (text) => {
+    const message = configErrorOf(text);
+    expect(message).toContain("not valid JSON");
+    expect(message).not.toMatch(/SUPERSECRET|SUPERSECRE|ERSECRET|Unexpected token/);
+  });
+
+  it("never quotes any of the text of an invalid JSON configuration", () => {
+    const secret = "S3CRET-zq";
     fc.assert(
-      fc.property(text, (candidate) => {
-        let engine: string | undefined;
+      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (before, after) => {
+        const text = `${before}${secret}${after}`;
+        let parsed = true;
         try {
-          JSON.parse(candidate);
-        } catch (error) {
-          engine = (error as Error).message;
+          JSON.parse(text);
+        } catch {
+          parsed = false;
         }
-        const offset = jsonSyntaxErrorOffset(candidate);
-        if (engine === undefined) {
-          expect(offset).toBeUndefined();
-          return;
-        }
-        expect(offset).toBeDefined();
-        // V8 says the position for most errors ("Unexpected token" excepted): the same one.
-        const position = /at position (\d+)/.exec(engine)?.[1];
-        if (position !== undefined) expect(offset).toBe(Number(position));
+        fc.pre(!parsed);
+        expect(configErrorOf(text)).not.toContain("S3CRET");
       }),
-      { numRuns: 2000 },
     );
   });
 

@@ -1,5 +1,4 @@
 import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/drivers.js";
-import { jsonSyntaxErrorOffset, lineAndColumn } from "./json-syntax.js";
 import { type ServerConfig, serverConfigSchema, serverConfigSchemaFor } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -76,15 +75,31 @@ export function parseServerConfigJson(
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch {
-    // Never the engine's message: it quotes the text around the error, which may be a secret.
-    const offset = jsonSyntaxErrorOffset(text);
+  } catch (error) {
+    // Never the engine's message: for some errors it quotes the text around the mistake,
+    // which may be a secret. Only the position it names, digits alone, is kept.
+    const position = /\bposition (\d+)\b/.exec((error as Error).message)?.[1];
     let where = "";
-    if (offset !== undefined) {
+    if (position !== undefined) {
+      const offset = Number(position);
       const { line, column } = lineAndColumn(text, offset);
       where = `: syntax error at line ${line}, column ${column} (position ${offset})`;
     }
     throw new ConfigError(`the replykit configuration is not valid JSON${where}`);
   }
   return parseServerConfig(raw, env, drivers);
+}
+
+/** The 1-based line and column of a character offset; `\r\n`, `\r` and `\n` end a line. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < offset && index < text.length; index += 1) {
+    const character = text.charAt(index);
+    if (character === "\n" || (character === "\r" && text.charAt(index + 1) !== "\n")) {
+      line += 1;
+      lineStart = index + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
 }
