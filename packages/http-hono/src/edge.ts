@@ -1,10 +1,13 @@
+import {
+  addressFromHeader,
+  createJsonLogger,
+  internalError,
+  isSaneRequestId,
+  REQUEST_ID_HEADER,
+} from "@replykit/http-app";
 import type { ExecutionContext } from "hono";
-import { addressFromHeader } from "./auth/authenticate-caller.js";
 import { createConfiguredApp } from "./composition/configured-app.js";
 import { ConfigError, parseServerConfigJson } from "./config/load-config.js";
-import { internalError } from "./http-errors/http-error.js";
-import { createJsonLogger } from "./logging/json-logger.js";
-import { isSaneRequestId, REQUEST_ID_HEADER } from "./logging/request-id.js";
 
 /** Worker bindings: `REPLYKIT_CONFIG` (the configuration as JSON) and the secrets it names. */
 export interface EdgeBindings {

@@ -10,10 +10,10 @@ import {
   ProviderRejected,
   WHATSAPP_CLOUD_LIMITS,
 } from "@replykit/core";
+import { hashApiKey } from "@replykit/http-app";
 import { createHttpChannel, type HttpDriverEnv } from "@replykit/http-transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { hashApiKey } from "../src/auth/api-key.js";
 import { createDriverContainer } from "../src/composition/drivers.js";
 import { ConfigError } from "../src/config/load-config.js";
 import { startStandalone } from "../src/node/standalone.js";

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { createJsonLogger } from "@replykit/http-app";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import {
   type FailNextOptions,
@@ -14,7 +15,6 @@ import {
   DEMO_ORGANIZATION_ID,
   demoConfig,
 } from "../src/demo/demo-config.js";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 
 /**
  * Fault-injection harness: the composed app (config file → container → adapters) sending

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
+import { SEND_BUTTONS_PATH } from "@replykit/http-app";
 import { Pool } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_AGENT_ID, DEMO_API_KEY, DEMO_CONVERSATIONS } from "../src/demo/demo-config.js";
-import { SEND_BUTTONS_PATH } from "../src/routes/send-buttons.js";
 import { chunk, LAST_CHUNK, rawClient, requestHead } from "./node-raw-http.js";
 import { startComposedServer } from "./support.js";
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { createJsonLogger } from "@replykit/http-app";
 import { afterEach, describe, expect, it } from "vitest";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 import { type ListenOptions, listen, type RunningServer } from "../src/node/server.js";
 import { rawClient, requestHead } from "./node-raw-http.js";
 

@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hashApiKey } from "@replykit/http-app";
 import {
   startWhatsAppSimulator,
   type WhatsAppSimulatorOptions,
 } from "@replykit/provider-simulator";
-import { hashApiKey } from "../src/auth/api-key.js";
 
 export const API_KEY = "rk_live_shutdown_test_key_0123";
 export const TOKEN_VARIABLE = "SHUTDOWN_TEST_WHATSAPP_TOKEN";

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
+import { createJsonLogger } from "@replykit/http-app";
 import { describe, expect, it } from "vitest";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 import { installShutdown } from "../src/node/shutdown.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

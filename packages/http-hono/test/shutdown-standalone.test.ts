@@ -1,3 +1,4 @@
+import { createJsonLogger } from "@replykit/http-app";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startProviderSimulator } from "@replykit/provider-simulator";
 import { describe, expect, it } from "vitest";
@@ -8,7 +9,6 @@ import {
   DEMO_CONVERSATIONS,
   demoConfig,
 } from "../src/demo/demo-config.js";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 import { listen } from "../src/node/server.js";
 import { startStandalone } from "../src/node/standalone.js";
 import { type SendFate, sendWithKey, slowProviderSetup } from "./shutdown-fixture.js";

@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
+import { createJsonLogger } from "@replykit/http-app";
 import { describe, expect, it } from "vitest";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 import { listen } from "../src/node/server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hashApiKey } from "@replykit/http-app";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
 import { describe, expect, it } from "vitest";
-import { hashApiKey } from "../src/auth/api-key.js";
 import { startStandalone } from "../src/node/standalone.js";
 
 const LATENCY_MS = 150;

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hashApiKey } from "@replykit/http-app";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
 import { describe, expect, it } from "vitest";
-import { hashApiKey } from "../src/auth/api-key.js";
 import { ConfigError } from "../src/config/load-config.js";
 import {
   DEMO_AGENT_ID,

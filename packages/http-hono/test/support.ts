@@ -1,8 +1,8 @@
+import { createJsonLogger } from "@replykit/http-app";
 import { startProviderSimulator } from "@replykit/provider-simulator";
 import { createConfiguredApp } from "../src/composition/configured-app.js";
 import type { ServerConfig } from "../src/config/schema.js";
 import { demoConfig } from "../src/demo/demo-config.js";
-import { createJsonLogger } from "../src/logging/json-logger.js";
 import { listen } from "../src/node/server.js";
 
 /** The smallest configuration that starts: one organization, key, agent, WhatsApp connection and conversation. */

@@ -14,8 +14,7 @@ import {
   type Logger,
   LoggerToken,
 } from "@replykit/core";
-import { createApp } from "../app.js";
-import { addressFromHeader } from "../auth/authenticate-caller.js";
+import { addressFromHeader, createApp } from "@replykit/http-app";
 import type { ServerConfig } from "../config/schema.js";
 import { createContainer, type RuntimeServices, resolvePort } from "./container.js";
 

@@ -13,14 +13,16 @@ import {
   type PortToken,
   systemClock,
 } from "@replykit/core";
+import type { ClientAddress } from "@replykit/http-app";
+import {
+  anyOf,
+  createApiKeyAuthenticator,
+  createJsonLogger,
+  createJwtSessionAuthenticator,
+} from "@replykit/http-app";
 import type { HttpTransport } from "@replykit/http-transport";
 import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
-import { anyOf } from "../auth/any-of.js";
-import { createApiKeyAuthenticator } from "../auth/api-key.js";
-import type { ClientAddress } from "../auth/authenticate-caller.js";
-import { createJwtSessionAuthenticator } from "../auth/jwt-session.js";
 import type { ServerConfig } from "../config/schema.js";
-import { createJsonLogger } from "../logging/json-logger.js";
 import { channelsFor } from "./channels.js";
 import {
   ConfigAgentDirectory,

@@ -1,4 +1,4 @@
-import { hashApiKey } from "../auth/api-key.js";
+import { hashApiKey } from "@replykit/http-app";
 import type { ServerConfig } from "../config/schema.js";
 
 /** Printed at start and used in the README's curl examples; accepted by the demo only. */

@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import type { HttpBindings } from "@hono/node-server";
 import type { Logger, LogLevel } from "@replykit/core";
+import type { ClientAddress } from "@replykit/http-app";
+import { createJsonLogger } from "@replykit/http-app";
 import { type UndiciTransport, undiciTransport } from "@replykit/http-transport/undici";
-import { startProviderSimulator } from "@replykit/provider-simulator";
 import type { DependencyContainer } from "tsyringe";
 import { z } from "zod";
-import type { ClientAddress } from "../auth/authenticate-caller.js";
 import { createConfiguredApp } from "../composition/configured-app.js";
 import {
   createDriverContainer,
@@ -22,7 +22,6 @@ import {
   demoConfig,
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
-import { createJsonLogger } from "../logging/json-logger.js";
 import { type CloseReport, LISTEN_DEFAULTS, listen } from "./server.js";
 
 /** How long `close()` waits for the provider transport to close once no request is left. */
@@ -150,10 +149,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   const settings = environment(options.env);
   const drivers = options.container ?? createDriverContainer();
   // The demo runs for as long as someone tries it: keep the last requests only.
-  const simulator =
-    settings.REPLYKIT_CONFIG === undefined
-      ? await startProviderSimulator({ maxRecorded: 100 })
-      : undefined;
+  const simulator = settings.REPLYKIT_CONFIG === undefined ? await startDemoProviders() : undefined;
   let transport: UndiciTransport | undefined;
   const closeAll = async (...closers: (() => Promise<void>)[]) => {
     await Promise.allSettled(closers.map((close) => close()));
@@ -269,4 +265,13 @@ function demoBanner(url: string): string {
     "Try:",
     curl(DEMO_CONVERSATIONS.whatsapp),
   ].join("\n");
+}
+
+/**
+ * The demo's providers: the simulator, loaded only here, so that a server started on a
+ * configuration file never loads it.
+ */
+async function startDemoProviders() {
+  const { startProviderSimulator } = await import("@replykit/provider-simulator");
+  return startProviderSimulator({ maxRecorded: 100 });
 }
