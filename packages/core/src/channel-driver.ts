@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ChannelCapabilities } from "./capabilities.js";
+import type { InboundDriver } from "./inbound/inbound-driver.js";
 import type { ChannelPort } from "./ports/channel.js";
 
 /**
@@ -27,6 +28,8 @@ export interface ChannelDriver<
   capabilities(options: z.output<Schema>): ChannelCapabilities;
   /** A channel for one connection; `options` have been parsed by {@link options}. */
   create(options: z.output<Schema>, env: Env): ChannelPort;
+  /** How the provider's webhooks (button taps, delivery statuses) are verified and read. */
+  readonly inbound?: InboundDriver<z.output<Schema>>;
 }
 
 /** Any driver, as a registry holds them: each one's options are known to itself only. */

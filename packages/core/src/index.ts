@@ -42,6 +42,16 @@ export {
   type InMemoryIdempotencyStoreOptions,
 } from "./in-memory-idempotency-store.js";
 export {
+  type DeliveryState,
+  type InboundEvent,
+  type MatchedBy,
+  movesForward,
+  type ParsedInbound,
+  STATUS_RANK,
+} from "./inbound/events.js";
+export type { InboundDriver, WebhookRequest } from "./inbound/inbound-driver.js";
+export { hmacSha256Hex, timingSafeEqual } from "./inbound/webhook-crypto.js";
+export {
   type Issue,
   type IssueCode,
   type IssuePath,
