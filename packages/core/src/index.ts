@@ -42,6 +42,15 @@ export {
   type InMemoryIdempotencyStoreOptions,
 } from "./in-memory-idempotency-store.js";
 export {
+  InMemoryMessageLog,
+  type InMemoryMessageLogOptions,
+  sameRecipient,
+} from "./in-memory-message-log.js";
+export {
+  InMemoryWebhookDeduplication,
+  type InMemoryWebhookDeduplicationOptions,
+} from "./in-memory-webhook-deduplication.js";
+export {
   type DeliveryState,
   type InboundEvent,
   type MatchedBy,
@@ -69,7 +78,22 @@ export type {
   IdempotencyKey,
   IdempotencyStore,
 } from "./ports/idempotency-store.js";
+export type { InboundEventHandler } from "./ports/inbound-event-handler.js";
 export type { LogFields, Logger, LogLevel } from "./ports/logger.js";
+export type {
+  MessageLog,
+  MessageRecord,
+  RecordedReply,
+  SentMessage,
+} from "./ports/message-log.js";
+export type { WebhookDeduplication } from "./ports/webhook-deduplication.js";
+export {
+  type ReceiveWebhookDeps,
+  type ReceiveWebhookOutcome,
+  receiveWebhook,
+  type WebhookConnection,
+  type WebhookConnectionDirectory,
+} from "./receive-webhook.js";
 export { REDACTED, type Redact, redactor } from "./redaction.js";
 export { runSendButtons, type SendButtonsOutcome } from "./run-send-buttons.js";
 export { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";

@@ -32,6 +32,7 @@ import type { Clock } from "./ports/clock.js";
 import type { ConversationDirectory } from "./ports/conversation-directory.js";
 import type { IdempotencyKey, IdempotencyStore } from "./ports/idempotency-store.js";
 import type { Logger } from "./ports/logger.js";
+import type { MessageLog } from "./ports/message-log.js";
 import type { SendButtonsResult } from "./send-buttons-result.js";
 
 export interface SendButtonsDeps {
@@ -43,6 +44,12 @@ export interface SendButtonsDeps {
   readonly logger: Logger;
   /** Without a store, an idempotency key is ignored and every request sends. */
   readonly idempotency?: IdempotencyStore;
+  /**
+   * Where every message sent is recorded, so that taps and statuses can be matched to it
+   * later. Optional: without it nothing is recorded. A failure to record is logged, never
+   * turned into a failed send (the message did go out).
+   */
+  readonly messageLog?: MessageLog;
   /** Makes replykit's message ids; `crypto.randomUUID` by default. */
   readonly newId?: () => string;
   /** Timeouts and retries; each field left out (or `undefined`) keeps its default. */
@@ -181,6 +188,34 @@ export const sendButtons = (
           conversationId: conversation.id,
           status: "sent",
         }),
+      ),
+      Effect.tap((result) =>
+        deps.messageLog === undefined
+          ? Effect.void
+          : Effect.tryPromise(() =>
+              (deps.messageLog as MessageLog).record({
+                messageId: result.messageId,
+                providerMessageId: result.providerMessageId,
+                provider: result.provider,
+                organizationId: principal.organizationId,
+                connectionId: conversation.channelConnectionId,
+                conversationId: conversation.id,
+                recipient: conversation.recipient,
+                buttons: message.buttons,
+                sentAt: new Date(deps.clock.now()),
+              }),
+            ).pipe(
+              Effect.catch((failure) =>
+                Effect.sync(() =>
+                  deps.logger.log("warn", "send_buttons.not_recorded", {
+                    ...logFields,
+                    messageId: result.messageId,
+                    errorName:
+                      failure.cause instanceof Error ? failure.cause.name : typeof failure.cause,
+                  }),
+                ),
+              ),
+            ),
       ),
       Effect.tap((result) =>
         Effect.sync(() =>
