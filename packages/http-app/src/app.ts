@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
+import { requireBearer } from "./auth/bearer.js";
 import type { FieldIssue } from "./http-errors/envelope.js";
 import {
   fromClientErrorStatus,
@@ -28,6 +29,7 @@ import type { AppEnv } from "./routes/app-env.js";
 import { bodyIssues, headerIssues } from "./routes/body-issues.js";
 import { fieldIssuesOf } from "./routes/fields.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
+import { mountMessages } from "./routes/messages.js";
 import { SendButtonsRequestSchema } from "./routes/schemas.js";
 import {
   documentedRoute,
@@ -35,6 +37,7 @@ import {
   sendButtonsRoute,
   toCommand,
 } from "./routes/send-buttons.js";
+import { mountWebhooks, type WebhookDeps } from "./routes/webhooks.js";
 
 export interface OpenApiInfo {
   readonly title?: string;
@@ -73,6 +76,13 @@ export interface AppDeps extends SendButtonsDeps {
    * 503 `shutting_down`; a key whose send had started is kept as outcome unknown.
    */
   readonly shutdownSignal?: AbortSignal;
+  /**
+   * The inbound side: with it, `GET`/`POST /webhooks/{connectionId}[/{secret}]` receive the
+   * providers' webhooks, and `GET /messages/{messageId}` answers a message's status and
+   * replies from `webhooks.messageLog` (give the same log as `messageLog`, so that sends
+   * are recorded in it).
+   */
+  readonly webhooks?: WebhookDeps;
 }
 
 function describeDefect(error: unknown): Record<string, string> {
@@ -134,14 +144,19 @@ export function createApp(deps: AppDeps) {
     description: "An API key or a session token: `Authorization: Bearer <token>`.",
   });
 
+  const authenticate = authenticateCaller(
+    deps.authenticator,
+    new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock),
+    deps.clientAddress ?? (() => undefined),
+  );
   const route = sendButtonsRoute(maxBodyBytes, {
     limitInFlight: limitInFlight(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
-    authenticate: authenticateCaller(
-      deps.authenticator,
-      new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock),
-      deps.clientAddress ?? (() => undefined),
-    ),
+    authenticate,
   });
+  if (deps.webhooks !== undefined) {
+    mountWebhooks(app, deps.webhooks, { clock: deps.clock, logger });
+    mountMessages(app, deps.webhooks.messageLog, { bearer: requireBearer, authenticate });
+  }
   app.openAPIRegistry.registerPath(documentedRoute(route));
   const routes = app
     .openapi(

@@ -16,11 +16,13 @@ export interface HttpError {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-const httpError = (
+/** An error answer from its parts: the one way every answer of this module is made. */
+export const httpErrorOf = (
   status: ErrorStatus,
   error: ErrorBody,
   headers: Readonly<Record<string, string>> = {},
 ): HttpError => ({ status, envelope: { error }, headers });
+const httpError = httpErrorOf;
 
 /** A body with thousands of unknown keys must not make an answer thousands of issues long. */
 export const MAX_LISTED_ISSUES = 50;

@@ -4,6 +4,7 @@ import type { FieldIssue } from "../http-errors/envelope.js";
 import { invalidRequest } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
 import type { AppEnv } from "./app-env.js";
+import { readBoundedBytes } from "./bounded-body.js";
 import { WHOLE_BODY } from "./fields.js";
 
 /** 64 KiB: a full message with every field at its limit is under 3 KiB. */
@@ -57,52 +58,25 @@ type BodyRead =
 export const CLIENT_CLOSED_REQUEST = { status: 499, code: "client_closed_request" } as const;
 
 /**
- * Reads at most `maxBytes` of the body, counting what actually arrives (a `Content-Length`
- * above the limit is refused without reading), and decodes it as UTF-8.
+ * Reads at most `maxBytes` of the body (see {@link readBoundedBytes}) and decodes it as
+ * UTF-8, strictly.
  */
 async function readBounded(request: Request, maxBytes: number): Promise<BodyRead> {
-  const tooLarge = (): BodyRead => ({
-    ok: false,
-    reason: "too_large",
-    issues: issue(
-      WHOLE_BODY,
-      "body_too_large",
-      `the request body is larger than the limit of ${maxBytes} bytes`,
-    ),
-  });
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
-  if (request.body === null) return { ok: true, text: "" };
-
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>;
-    try {
-      read = await reader.read();
-    } catch {
-      // The body stream fails only when the connection does: the client hung up (or the
-      // server cut a body that took too long). Nothing is wrong with this server.
-      return { ok: false, reason: "client_gone" };
-    }
-    const { done, value } = read;
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  const read = await readBoundedBytes(request, maxBytes);
+  if (read.kind === "client_gone") return { ok: false, reason: "client_gone" };
+  if (read.kind === "too_large") {
+    return {
+      ok: false,
+      reason: "too_large",
+      issues: issue(
+        WHOLE_BODY,
+        "body_too_large",
+        `the request body is larger than the limit of ${maxBytes} bytes`,
+      ),
+    };
   }
   try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(read.bytes) };
   } catch {
     return {
       ok: false,
