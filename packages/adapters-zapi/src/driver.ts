@@ -12,6 +12,7 @@ import {
   httpChannelFactory,
 } from "@replykit/http-transport";
 import { readAnswer, ZAPI_PROVIDER } from "./answer.js";
+import { zapiInbound } from "./inbound.js";
 import { optionsSchema, type ZapiEndpoint } from "./options.js";
 import { toRequestBody, ZAPI_SEND_ACTION } from "./wire.js";
 
@@ -62,6 +63,7 @@ export const zapiDriver = defineChannelDriver({
       toRequestBody: (recipient, message) => toRequestBody(recipient, message, options),
       readAnswer,
     }),
+  inbound: zapiInbound,
 });
 
 export type ZapiChannelOptions = HttpChannelOptions<typeof optionsSchema>;

@@ -5,9 +5,11 @@ export {
   type ZapiChannelOptions,
   zapiDriver,
 } from "./driver.js";
+export { parseZapiWebhook, zapiInbound } from "./inbound.js";
 export {
   DEFAULT_ZAPI_BASE_URL,
   DEFAULT_ZAPI_TIMEOUT_MS,
+  MIN_WEBHOOK_SECRET_LENGTH,
   optionsSchema,
   type ResolvedZapiOptions,
   type ZapiEndpoint,

@@ -1,4 +1,9 @@
-import { baseUrlOption, credentialOption, timeoutMsOption } from "@replykit/http-transport";
+import {
+  baseUrlOption,
+  type CredentialForm,
+  credentialOption,
+  timeoutMsOption,
+} from "@replykit/http-transport";
 import { z } from "zod";
 
 /**
@@ -13,6 +18,20 @@ export type ZapiEndpoint = "button-actions" | "button-list";
 
 export const DEFAULT_ZAPI_BASE_URL = "https://api.z-api.io";
 export const DEFAULT_ZAPI_TIMEOUT_MS = 10_000;
+
+/** The shortest `webhookSecret` accepted: 16 characters, about 95 bits from the allowed set. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/**
+ * What a `webhookSecret` may hold: the characters a URL path segment carries unencoded
+ * (RFC 3986 "unreserved"). The secret is pasted into Z-API's panel as part of the webhook
+ * URL and compared with the segment the server reads, so any character that would need
+ * percent-encoding could be compared in one form and sent in the other.
+ */
+const URL_SAFE_SECRET: CredentialForm = Object.freeze({
+  pattern: /^[A-Za-z0-9._~-]+$/,
+  rule: "must hold only letters, digits, '-', '.', '_' and '~' (it is part of the webhook URL)",
+});
 
 /**
  * The Z-API driver's options, the only place they are stated. The checks every HTTP adapter
@@ -50,6 +69,23 @@ export const optionsSchema = z.object({
     .int("delayMessageSeconds must be a whole number of seconds")
     .min(1, "delayMessageSeconds must be between 1 and 15 (Z-API's range)")
     .max(15, "delayMessageSeconds must be between 1 and 15 (Z-API's range)")
+    .optional(),
+  /**
+   * The secret segment of this connection's webhook URL. Z-API signs no webhook, so the URL
+   * is the only thing that tells its calls from anyone else's: a request is accepted only
+   * when the URL's secret segment equals this (compared in constant time). Without it, every
+   * webhook for the connection is refused. At least {@link MIN_WEBHOOK_SECRET_LENGTH}
+   * URL-safe characters; 32 random ones (`openssl rand -hex 16`) are better.
+   */
+  webhookSecret: credentialOption("webhookSecret", {
+    what: "the secret segment of the webhook URL",
+    ifEmpty: "must not be empty: leave it out to receive no webhooks",
+    form: URL_SAFE_SECRET,
+  })
+    .min(
+      MIN_WEBHOOK_SECRET_LENGTH,
+      `webhookSecret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters long (a long random string)`,
+    )
     .optional(),
 });
 

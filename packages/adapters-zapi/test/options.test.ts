@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createZapiChannel, type ZapiChannelOptions } from "../src/index.js";
+import { createZapiChannel, optionsSchema, type ZapiChannelOptions } from "../src/index.js";
 
 const valid: ZapiChannelOptions = {
   instanceId: "3C01A-instance",
@@ -94,6 +94,31 @@ describe("createZapiChannel options", () => {
     const rendered = [error.message, String(error), error.stack ?? ""].join("\n");
     for (const secret of [valid.instanceToken, valid.clientToken]) {
       expect(rendered).not.toContain(secret);
+    }
+  });
+
+  it("takes an optional webhookSecret of 16 or more URL-safe characters", () => {
+    expect(() => createZapiChannel(valid)).not.toThrow();
+    expect(() =>
+      createZapiChannel({ ...valid, webhookSecret: "A-b_c.d~0123456789" }),
+    ).not.toThrow();
+    expect(optionsSchema.parse({ ...valid, webhookSecret: "x".repeat(16) }).webhookSecret).toBe(
+      "x".repeat(16),
+    );
+  });
+
+  it.each([
+    ["too short", "short-secret-15", /webhookSecret must be at least 16 characters/],
+    ["empty", "", /webhookSecret must not be empty/],
+    ["with whitespace", "secret with spaces 0123", /webhookSecret must hold only letters/],
+    ["with a slash", "secret/with/slash/0123", /webhookSecret must hold only letters/],
+    ["with a query mark", "secret?with=query-0123", /webhookSecret must hold only letters/],
+    ["not a string", 1234567890123456, /webhookSecret/],
+  ])("refuses a webhookSecret %s, without quoting it", (_case, webhookSecret, rule) => {
+    const message = creationError({ ...valid, webhookSecret }).message;
+    expect(message).toMatch(rule);
+    if (typeof webhookSecret === "string" && webhookSecret !== "") {
+      expect(message).not.toContain(webhookSecret);
     }
   });
 });
