@@ -10,6 +10,7 @@ import {
   httpChannelFactory,
 } from "@replykit/http-transport";
 import { readAnswer, ZAPPER_PROVIDER } from "./answer.js";
+import { zapperInbound } from "./inbound.js";
 import { optionsSchema } from "./options.js";
 import { toRequestBody } from "./wire.js";
 
@@ -29,6 +30,7 @@ export const ZAPPER_CAPABILITIES: ChannelCapabilities = Object.freeze({
 /**
  * ZapperAPI / ZapperHUB: `POST {baseUrl}/{instanceId}/messages/buttons`, with the `x-api-key`
  * header. A channel's `send` rejects with `ProviderRejected` or `ProviderUnavailable` alone.
+ * Webhooks: see {@link zapperInbound}.
  */
 export const zapperDriver = defineChannelDriver({
   provider: ZAPPER_PROVIDER,
@@ -46,6 +48,7 @@ export const zapperDriver = defineChannelDriver({
       toRequestBody: (recipient, message) => toRequestBody(recipient, message, options),
       readAnswer,
     }),
+  inbound: zapperInbound,
 });
 
 export type ZapperChannelOptions = HttpChannelOptions<typeof optionsSchema>;

@@ -5,9 +5,11 @@ export {
   type ZapperChannelOptions,
   zapperDriver,
 } from "./driver.js";
+export { parseZapperWebhook, zapperInbound } from "./inbound.js";
 export {
   DEFAULT_ZAPPER_BASE_URL,
   DEFAULT_ZAPPER_TIMEOUT_MS,
+  MIN_WEBHOOK_SECRET_LENGTH,
   optionsSchema,
   type ResolvedZapperOptions,
   type ZapperExpiration,

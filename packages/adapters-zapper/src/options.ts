@@ -1,5 +1,6 @@
 import {
   baseUrlOption,
+  type CredentialForm,
   credentialOption,
   PRINTABLE_ASCII,
   timeoutMsOption,
@@ -11,6 +12,20 @@ export type ZapperExpiration = "none" | "24h" | "7d" | "90d";
 
 export const DEFAULT_ZAPPER_BASE_URL = "https://api.zapperapi.com";
 export const DEFAULT_ZAPPER_TIMEOUT_MS = 10_000;
+
+/** The shortest `webhookSecret` accepted: 16 characters, about 95 bits from the allowed set. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/**
+ * What a `webhookSecret` may hold: the characters a URL path segment carries unencoded
+ * (RFC 3986 "unreserved"), all of them also valid in a Bearer token (RFC 6750). One secret
+ * then works both ways ZapperAPI may present it: as `Authorization: Bearer <secret>` and as
+ * the secret segment of the webhook URL, never compared in one encoding and sent in another.
+ */
+const URL_SAFE_SECRET: CredentialForm = Object.freeze({
+  pattern: /^[A-Za-z0-9._~-]+$/,
+  rule: "must hold only letters, digits, '-', '.', '_' and '~' (a Bearer token and a URL segment)",
+});
 
 /**
  * The ZapperAPI driver's options, the only place they are stated. The checks every HTTP
@@ -38,6 +53,23 @@ export const optionsSchema = z.object({
     .enum(["none", "24h", "7d", "90d"], {
       error: 'expiration must be one of "none", "24h", "7d", "90d"',
     })
+    .optional(),
+  /**
+   * The secret that authenticates this connection's webhooks: the `secretKey` given to
+   * ZapperAPI (which sends it back as `Authorization: Bearer <secretKey>`), and the secret
+   * segment of the webhook URL (for subscriptions that send no header). Compared in constant
+   * time; without it, every webhook for the connection is refused. At least
+   * {@link MIN_WEBHOOK_SECRET_LENGTH} URL-safe characters; 32 random ones are better.
+   */
+  webhookSecret: credentialOption("webhookSecret", {
+    what: "the webhook secret",
+    ifEmpty: "must not be empty: leave it out to receive no webhooks",
+    form: URL_SAFE_SECRET,
+  })
+    .min(
+      MIN_WEBHOOK_SECRET_LENGTH,
+      `webhookSecret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters long (a long random string)`,
+    )
     .optional(),
 });
 

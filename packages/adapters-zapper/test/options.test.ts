@@ -4,6 +4,7 @@ import {
   createZapperChannel,
   DEFAULT_ZAPPER_BASE_URL,
   DEFAULT_ZAPPER_TIMEOUT_MS,
+  optionsSchema,
   ZAPPER_CAPABILITIES,
   type ZapperChannelOptions,
 } from "../src/index.js";
@@ -73,5 +74,30 @@ describe("createZapperChannel options", () => {
     const message = problemWith({ instanceId: "inst secret-instance", apiKey: "top secret-key" });
     expect(message).not.toContain("secret-instance");
     expect(message).not.toContain("secret-key");
+  });
+
+  it("takes an optional webhookSecret of 16 or more URL-safe characters", () => {
+    expect(() => createZapperChannel(valid)).not.toThrow();
+    expect(() =>
+      createZapperChannel({ ...valid, webhookSecret: "A-b_c.d~0123456789" }),
+    ).not.toThrow();
+    expect(optionsSchema.parse({ ...valid, webhookSecret: "x".repeat(16) }).webhookSecret).toBe(
+      "x".repeat(16),
+    );
+  });
+
+  it.each([
+    ["too short", "short-secret-15", /webhookSecret must be at least 16 characters/],
+    ["empty", "", /webhookSecret must not be empty/],
+    ["with whitespace", "secret with spaces 0123", /webhookSecret must hold only letters/],
+    ["with a slash", "secret/with/slash/0123", /webhookSecret must hold only letters/],
+    ["with non-ASCII", "sécret-with-accent-0123", /webhookSecret must hold only letters/],
+    ["not a string", 1234567890123456, /webhookSecret/],
+  ])("refuses a webhookSecret %s, without quoting it", (_case, webhookSecret, rule) => {
+    const message = problemWith({ ...valid, webhookSecret });
+    expect(message).toMatch(rule);
+    if (typeof webhookSecret === "string" && webhookSecret !== "") {
+      expect(message).not.toContain(webhookSecret);
+    }
   });
 });
