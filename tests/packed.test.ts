@@ -55,6 +55,7 @@ beforeAll(async () => {
   await runPnpm(
     [
       "install",
+      "--no-frozen-lockfile",
       "--prefer-offline",
       "--ignore-scripts",
       "--config.hoist=false",
@@ -101,7 +102,7 @@ console.log(JSON.stringify(results));
     );
     expect(results["@replykit/http-transport"]?.exports).toContain("fetchTransport");
     expect(results["@replykit/http-transport/undici"]?.exports).toContain("undiciTransport");
-  });
+  }, 60_000);
 
   it("typecheck with tsc (module and moduleResolution nodenext, strict), no export typed any", async () => {
     // skipLibCheck, as most projects set it (checking zod's, effect's and hono's declarations
@@ -173,5 +174,5 @@ console.log(receipt.providerMessageId);
       (error: { stdout?: string; message: string }) => error.stdout || error.message,
     );
     expect(outcome).toBe("");
-  });
+  }, 120_000);
 });
