@@ -46,9 +46,29 @@ export const optionsSchema = z.object({
     .transform((apiVersion) => apiVersion ?? DEFAULT_WHATSAPP_API_VERSION),
   /** Time allowed for the provider to answer one request. */
   timeoutMs: timeoutMsOption(DEFAULT_WHATSAPP_TIMEOUT_MS),
+  /**
+   * The Meta app's secret (App Dashboard → App settings → Basic): the HMAC-SHA256 key of the
+   * `X-Hub-Signature-256` header Meta signs every webhook with. Without it the connection
+   * accepts no webhook at all: an unsigned tap or status is never believed.
+   */
+  appSecret: credentialOption("appSecret", {
+    what: "the Meta app secret",
+    ifEmpty: "must not be empty (leave it out to accept no webhook)",
+  }).optional(),
+  /**
+   * The token typed into the app's webhook settings, which Meta sends back in its
+   * subscription handshake (`hub.verify_token`). Without it no handshake is answered.
+   */
+  verifyToken: credentialOption("verifyToken", {
+    what: "the webhook verify token",
+    ifEmpty: "must not be empty (leave it out to answer no subscription handshake)",
+  }).optional(),
 });
 
-/** The options as given: `accessToken` and `phoneNumberId` required, the rest defaulted. */
+/**
+ * The options as given: `accessToken` and `phoneNumberId` required, the rest defaulted;
+ * `appSecret` and `verifyToken` only for a connection that receives webhooks.
+ */
 export type WhatsAppOptions = z.input<typeof optionsSchema>;
 /** The options once checked, every default filled in (`baseUrl` without a trailing slash). */
 export type ResolvedWhatsAppOptions = z.output<typeof optionsSchema>;

@@ -48,6 +48,9 @@ describe("createWhatsAppChannel options", () => {
     ["a fractional timeout", { ...valid, timeoutMs: 1.5 }, /timeoutMs must be a whole number/],
     ["a transport that is no function", { ...valid, transport: {} }, /transport must be/],
     ["no options at all", undefined, /options must be an object/],
+    ["an empty appSecret", { ...valid, appSecret: "" }, /appSecret must not be empty/],
+    ["an empty verifyToken", { ...valid, verifyToken: "" }, /verifyToken must not be empty/],
+    ["an appSecret that is no string", { ...valid, appSecret: 42 }, /appSecret is required/],
   ])("refuses %s with a clear Error", (_what, options, reason) => {
     const error = problemWith(options);
     expect(error.message).toMatch(/^createWhatsAppChannel: invalid options: /);
@@ -69,6 +72,18 @@ describe("createWhatsAppChannel options", () => {
     expect(error.message).not.toContain("secret");
   });
 
+  it("refuses an app secret or verify token with whitespace without quoting either", () => {
+    const error = problemWith({
+      ...valid,
+      appSecret: "app secret\n",
+      verifyToken: "verify token",
+    });
+    expect(error.message).toMatch(/appSecret must not contain whitespace/);
+    expect(error.message).toMatch(/verifyToken must not contain whitespace/);
+    expect(error.message).not.toContain("secret\n");
+    expect(error.message).not.toContain("verify token");
+  });
+
   it("accepts every documented option", () => {
     expect(() =>
       createWhatsAppChannel({
@@ -76,6 +91,8 @@ describe("createWhatsAppChannel options", () => {
         baseUrl: "http://127.0.0.1:8080/prefix/",
         apiVersion: "v19.0",
         timeoutMs: 2_500,
+        appSecret: "0123456789abcdef0123456789abcdef",
+        verifyToken: "meta-verify-token",
         transport: async () => ({ status: 200, header: () => undefined, body: "" }),
       }),
     ).not.toThrow();
