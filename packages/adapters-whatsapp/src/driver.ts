@@ -10,6 +10,7 @@ import {
   httpChannelFactory,
 } from "@replykit/http-transport";
 import { readAnswer, WHATSAPP_PROVIDER } from "./answer.js";
+import { whatsappInbound } from "./inbound.js";
 import { optionsSchema } from "./options.js";
 import { toRequestBody } from "./wire.js";
 
@@ -28,7 +29,8 @@ export const WHATSAPP_CAPABILITIES: ChannelCapabilities = Object.freeze({
 /**
  * Meta's WhatsApp Cloud API: `POST {baseUrl}/{apiVersion}/{phoneNumberId}/messages`, with
  * `Authorization: Bearer <accessToken>`. A channel's `send` rejects with `ProviderRejected`
- * or `ProviderUnavailable` alone.
+ * or `ProviderUnavailable` alone. Its webhooks (taps and statuses, signed with the app secret)
+ * are read by `inbound`.
  */
 export const whatsappDriver = defineChannelDriver({
   provider: WHATSAPP_PROVIDER,
@@ -46,6 +48,7 @@ export const whatsappDriver = defineChannelDriver({
       toRequestBody,
       readAnswer,
     }),
+  inbound: whatsappInbound,
 });
 
 export type WhatsAppChannelOptions = HttpChannelOptions<typeof optionsSchema>;

@@ -6,6 +6,13 @@ export {
   whatsappDriver,
 } from "./driver.js";
 export {
+  answerWhatsAppHandshake,
+  parseWhatsAppWebhook,
+  verifyWhatsAppSignature,
+  WHATSAPP_SIGNATURE_HEADER,
+  whatsappInbound,
+} from "./inbound.js";
+export {
   DEFAULT_WHATSAPP_API_VERSION,
   DEFAULT_WHATSAPP_BASE_URL,
   DEFAULT_WHATSAPP_TIMEOUT_MS,
