@@ -128,7 +128,9 @@ function messageStatusCallback(body: Record<string, unknown>, receivedAt: Date):
       ),
     ];
   }
-  // The table of the docs calls the field `id`, every example `ids`: both are read.
+  // The table of the docs calls the field `id`, every example `ids`: both are read. A status
+  // for no message at all (`ids: []`) is no event.
+  if (Array.isArray(body.ids) && body.ids.length === 0) return [];
   const given = Array.isArray(body.ids) ? body.ids : [body.id];
   const ids = [...new Set(given.flatMap((id) => nonEmptyString(id) ?? []))];
   if (ids.length === 0) return [ignored("a message status without message ids")];

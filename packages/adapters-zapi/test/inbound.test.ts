@@ -144,7 +144,7 @@ describe("Z-API webhook parsing", () => {
   it("gives one status per distinct id of a MessageStatusCallback, in order (property)", () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(token, { minLength: 1, maxLength: 20 }),
+        fc.uniqueArray(token, { maxLength: 20 }),
         fc.constantFrom(
           ["SENT", "sent"],
           ["RECEIVED", "delivered"],
@@ -215,7 +215,6 @@ describe("Z-API webhook parsing", () => {
     fc.assert(
       fc.property(callback, (body) => {
         const events = parse(body);
-        expect(events.length).toBeGreaterThan(0);
         for (const event of events) expectWellFormed(event);
         expect(parse(structuredClone(body))).toStrictEqual(events);
       }),
@@ -246,9 +245,13 @@ describe("Z-API webhook parsing", () => {
     expect(parse({})).toStrictEqual([
       { kind: "ignored", reason: "a Z-API callback without a type" },
     ]);
-    expect(parse({ type: "MessageStatusCallback", status: "READ", ids: [] })).toStrictEqual([
+    expect(parse({ type: "MessageStatusCallback", status: "READ" })).toStrictEqual([
       { kind: "ignored", reason: "a message status without message ids" },
     ]);
+    expect(parse({ type: "MessageStatusCallback", status: "READ", ids: ["", 42] })).toStrictEqual([
+      { kind: "ignored", reason: "a message status without message ids" },
+    ]);
+    expect(parse({ type: "MessageStatusCallback", status: "READ", ids: [] })).toStrictEqual([]);
     expect(parse({ type: "DeliveryCallback", zaapId: "Z1" })).toStrictEqual([
       { kind: "ignored", reason: "a send callback without messageId" },
     ]);
