@@ -48,6 +48,9 @@ const NOT_A_KIND = new Set(["messageContextInfo", "senderKeyDistributionMessage"
 
 const USER_JID_SUFFIX = "@s.whatsapp.net";
 
+/** `messages.upsert`, `message-receipt.update`, `MESSAGES_UPDATE`: a Baileys event name. */
+const EVENT_NAME = /^(?:[a-z-]+(?:\.[a-z-]+)+|[A-Z]+(?:_[A-Z]+)+)$/;
+
 /** Beyond this, a `messageTimestamp` must be in milliseconds: as seconds it is after 5000 AD. */
 const LARGEST_SECONDS = 1e11;
 
@@ -94,8 +97,14 @@ function eventsOf(event: unknown, receivedAt: Date): ParsedInbound[] {
   });
 }
 
+/**
+ * The event's name: `type` or `event`, whichever looks like one (`messages.upsert`,
+ * `MESSAGES_UPSERT`), so that Baileys' own `type: "notify"` beside `event` is not taken for it.
+ */
 function eventNameOf(event: Record<string, unknown>): string | undefined {
-  const name = nonEmptyString(event.type) ?? nonEmptyString(event.event);
+  const given = [nonEmptyString(event.type), nonEmptyString(event.event)];
+  const name =
+    given.find((value) => value !== undefined && EVENT_NAME.test(value)) ?? given.find(Boolean);
   return /^MESSAGES_[A-Z]+$/.test(name ?? "") ? name?.toLowerCase().replace("_", ".") : name;
 }
 

@@ -340,6 +340,28 @@ describe("ZapperAPI webhook parsing", () => {
     );
   });
 
+  it("takes the event name from type or event, whichever is one, not Baileys' type: notify", () => {
+    const payload = {
+      key: { remoteJid: "5511999999999@s.whatsapp.net", fromMe: false, id: "M1" },
+      messageTimestamp: 1,
+      message: { buttonsResponseMessage: { selectedButtonId: "yes" } },
+    };
+    const tap = {
+      kind: "button_reply",
+      providerEventId: "M1",
+      from: "5511999999999",
+      buttonId: "yes",
+      at: new Date(1000),
+    };
+    expect(parse({ event: "messages.upsert", type: "notify", ...payload })).toStrictEqual([tap]);
+    expect(
+      parse({ type: "MESSAGES_UPSERT", data: { messages: [payload], type: "notify" } }),
+    ).toStrictEqual([tap]);
+    expect(parse({ type: "notify", ...payload })).toStrictEqual([
+      { kind: "ignored", reason: 'unsupported ZapperAPI event "notify"' },
+    ]);
+  });
+
   it("ignores what is not a ZapperAPI event, saying why", () => {
     expect(parse(undefined)).toStrictEqual([
       { kind: "ignored", reason: "not a ZapperAPI event: no JSON body" },
