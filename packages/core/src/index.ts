@@ -107,6 +107,9 @@ export {
   ClockToken,
   ConversationDirectoryToken,
   IdempotencyStoreToken,
+  InboundEventHandlerToken,
   LoggerToken,
+  MessageLogToken,
   type PortToken,
+  WebhookDeduplicationToken,
 } from "./tokens.js";

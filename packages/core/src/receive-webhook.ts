@@ -47,8 +47,9 @@ export type ReceiveWebhookOutcome =
   /** The handler failed: answer 5xx, so that the provider delivers the same events again. */
   | { readonly kind: "handler_failed" };
 
-// A decoy secret for unknown connections: their refusal costs an HMAC like a real one.
-const DECOY_SECRET = crypto.randomUUID();
+// A decoy secret for unknown connections, so that their refusal costs an HMAC like a real
+// one. Made on first use: Workers allow no random values at a module's top level.
+let decoySecret: string | undefined;
 
 /**
  * Receives one webhook: finds the connection, verifies the request on its raw bytes,
@@ -65,7 +66,8 @@ export async function receiveWebhook(
 ): Promise<ReceiveWebhookOutcome> {
   const connection = await deps.connections.findWebhookConnection(connectionId);
   if (connection === undefined) {
-    timingSafeEqual(await hmacSha256Hex(DECOY_SECRET, request.rawBody), DECOY_SECRET);
+    decoySecret ??= crypto.randomUUID();
+    timingSafeEqual(await hmacSha256Hex(decoySecret, request.rawBody), decoySecret);
     return { kind: "refused" };
   }
   if (request.method === "GET") {

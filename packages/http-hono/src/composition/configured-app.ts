@@ -11,17 +11,36 @@ import {
   ConversationDirectoryToken,
   type IdempotencyStore,
   IdempotencyStoreToken,
+  type InboundEventHandler,
+  InboundEventHandlerToken,
   type Logger,
   LoggerToken,
+  type MessageLog,
+  MessageLogToken,
+  type WebhookDeduplication,
+  WebhookDeduplicationToken,
 } from "@replykit/core";
 import { addressFromHeader, createApp } from "@replykit/http-app";
 import type { ServerConfig } from "../config/schema.js";
-import { createContainer, type RuntimeServices, resolvePort } from "./container.js";
+import {
+  createContainer,
+  type RuntimeServices,
+  resolvePort,
+  WebhookConnectionsToken,
+} from "./container.js";
 
 /** The app for a validated configuration, with its ports wired by {@link createContainer}. */
 export function createConfiguredApp(config: ServerConfig, runtime: RuntimeServices = {}) {
   const scope = createContainer(config, runtime);
+  const messageLog = resolvePort<MessageLog>(scope, MessageLogToken);
   return createApp({
+    messageLog,
+    webhooks: {
+      connections: resolvePort(scope, WebhookConnectionsToken),
+      messageLog,
+      deduplication: resolvePort<WebhookDeduplication>(scope, WebhookDeduplicationToken),
+      handler: resolvePort<InboundEventHandler>(scope, InboundEventHandlerToken),
+    },
     authenticator: resolvePort<Authenticator>(scope, AuthenticatorToken),
     agents: resolvePort<AgentDirectory>(scope, AgentDirectoryToken),
     conversations: resolvePort<ConversationDirectory>(scope, ConversationDirectoryToken),

@@ -7,11 +7,18 @@ import {
   ClockToken,
   ConversationDirectoryToken,
   IdempotencyStoreToken,
+  type InboundEventHandler,
+  InboundEventHandlerToken,
   InMemoryIdempotencyStore,
+  InMemoryMessageLog,
+  InMemoryWebhookDeduplication,
   type Logger,
   LoggerToken,
+  MessageLogToken,
   type PortToken,
   systemClock,
+  type WebhookConnectionDirectory,
+  WebhookDeduplicationToken,
 } from "@replykit/core";
 import type { ClientAddress } from "@replykit/http-app";
 import {
@@ -31,6 +38,7 @@ import {
 } from "./config-directories.js";
 import { asConfigError } from "./config-failure.js";
 import { createDriverContainer, registeredDrivers } from "./drivers.js";
+import { ConfigWebhookConnections } from "./webhook-connections.js";
 
 /** What differs between runtimes; everything else comes from the configuration. */
 export interface RuntimeServices {
@@ -106,6 +114,29 @@ export function createContainer(
         ),
     ),
   });
+  // Registered only when not already there: an embedder's container may bring its own
+  // stores (a shared database), registered before the server starts.
+  if (!scope.isRegistered(MessageLogToken, true)) {
+    scope.register(MessageLogToken, { useFactory: once(() => new InMemoryMessageLog()) });
+  }
+  if (!scope.isRegistered(WebhookDeduplicationToken, true)) {
+    scope.register(WebhookDeduplicationToken, {
+      useFactory: once(
+        (resolver) =>
+          new InMemoryWebhookDeduplication({ clock: resolver.resolve<Clock>(ClockToken) }),
+      ),
+    });
+  }
+  if (!scope.isRegistered(InboundEventHandlerToken, true)) {
+    scope.register(InboundEventHandlerToken, {
+      useFactory: once((resolver) => loggingEventHandler(resolver.resolve<Logger>(LoggerToken))),
+    });
+  }
+  scope.register(WebhookConnectionsToken, {
+    useFactory: once(
+      () => new ConfigWebhookConnections(config.channelConnections, registeredDrivers(scope)),
+    ),
+  });
   scope.register(IdempotencyStoreToken, {
     useFactory: once(
       (resolver) =>
@@ -124,3 +155,35 @@ export function createContainer(
 /** `container.resolve` typed by the port the token names. */
 export const resolvePort = <Port>(scope: DependencyContainer, token: PortToken<Port>): Port =>
   scope.resolve<Port>(token);
+
+/** The connections' inbound sides, by connection id. */
+export const WebhookConnectionsToken: PortToken<WebhookConnectionDirectory> = Symbol.for(
+  "replykit.WebhookConnections",
+);
+
+/**
+ * The default handler of inbound events when nothing else is registered: one log line per
+ * event (its kind and ids, never a body), so that a round trip can be seen in the logs.
+ */
+function loggingEventHandler(logger: Logger): InboundEventHandler {
+  return {
+    async handle(events) {
+      for (const event of events) {
+        logger.log("info", "inbound.event", {
+          kind: event.kind,
+          connectionId: event.connectionId,
+          provider: event.provider,
+          ...(event.kind === "button_reply"
+            ? {
+                buttonId: event.buttonId,
+                messageId: event.replyTo.messageId,
+                matchedBy: event.replyTo.matchedBy,
+              }
+            : event.kind === "delivery_status"
+              ? { status: event.status, messageId: event.messageId }
+              : { reason: event.reason }),
+        });
+      }
+    },
+  };
+}

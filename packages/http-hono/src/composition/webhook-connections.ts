@@ -1,0 +1,46 @@
+import type { WebhookConnection, WebhookConnectionDirectory } from "@replykit/core";
+import type { ChannelConnectionConfig } from "../config/schema.js";
+import type { ServerChannelDriver } from "./drivers.js";
+
+/**
+ * The inbound side of every connection whose driver has one, its functions bound to the
+ * connection's own options (its secrets): what `receiveWebhook` looks a connection up in.
+ */
+export class ConfigWebhookConnections implements WebhookConnectionDirectory {
+  readonly #connections: ReadonlyMap<string, WebhookConnection>;
+
+  constructor(
+    connections: readonly ChannelConnectionConfig[],
+    drivers: readonly ServerChannelDriver[],
+  ) {
+    const byProvider = new Map(drivers.map((driver) => [driver.provider, driver]));
+    const bound = new Map<string, WebhookConnection>();
+    for (const connection of connections) {
+      const { id, organizationId, provider, ...options } = connection;
+      const driver = byProvider.get(provider);
+      const inbound = driver?.inbound;
+      if (driver === undefined || inbound === undefined) continue;
+      // Checked when the configuration was read; parsed again for its defaults. A failure
+      // is the channel's to report (channelsFor names the connection's path).
+      const result = driver.options.safeParse(options);
+      if (!result.success) continue;
+      const parsed = result.data;
+      const handshake = inbound.handshake;
+      bound.set(id, {
+        connectionId: id,
+        provider,
+        organizationId,
+        verify: (request) => inbound.verify(request, parsed),
+        ...(handshake === undefined
+          ? {}
+          : { handshake: (request) => handshake.call(inbound, request, parsed) }),
+        parse: (body) => inbound.parse(body),
+      });
+    }
+    this.#connections = bound;
+  }
+
+  async findWebhookConnection(connectionId: string): Promise<WebhookConnection | undefined> {
+    return this.#connections.get(connectionId);
+  }
+}
