@@ -87,6 +87,30 @@ export interface RecordedRequest {
   readonly response: SimulatedResponse | ConnectionReset;
 }
 
+/** A button of a message the simulator accepted: one a user can tap. */
+export interface SentButton {
+  readonly id: string;
+  /** The label the user sees, as a tap reports it. */
+  readonly title: string;
+}
+
+/**
+ * A message the simulator accepted and (`processed`) delivered: what its webhooks need to
+ * tap one of its buttons or report its status.
+ */
+export interface SentMessage {
+  /** The provider's id of the message, as its send answered. */
+  readonly messageId: string;
+  /**
+   * The recipient as the provider's webhooks name them: Meta's `wa_id` (digits), Z-API's
+   * `phone`, ZapperAPI's `remoteJid` (`…@s.whatsapp.net`).
+   */
+  readonly recipient: string;
+  /** The reply buttons (those a user can tap), in order. */
+  readonly buttons: readonly SentButton[];
+  readonly sentAt: Date;
+}
+
 /** Running totals since the simulator started or was last cleared; not bounded by `maxRecorded`. */
 export interface SimulatorCounts {
   /** Requests recorded. */
@@ -102,11 +126,21 @@ export interface ProviderSimulator<TCredentials> {
   /** Every request received, oldest first. The array is live: it grows as requests arrive. */
   readonly received: readonly RecordedRequest[];
   failNext(failure?: FailNextOptions): void;
+  /**
+   * A message this simulator accepted and delivered (a `processed` send), by its id; kept
+   * until `reset()` (not `clear()`), the `maxRecorded` most recent ones.
+   */
+  sentMessage(messageId: string): SentMessage | undefined;
+  /** The messages `sentMessage` knows, oldest first. */
+  sentMessages(): readonly SentMessage[];
   /** How many requests were received and processed, counted even when `maxRecorded` drops them. */
   counts(): SimulatorCounts;
   /** Forgets the recorded requests and zeroes the counts. */
   clear(): void;
-  /** Forgets recorded requests and pending failures, and restores the initial provider state. */
+  /**
+   * Forgets recorded requests, sent messages and pending failures, and restores the initial
+   * provider state.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -143,6 +177,8 @@ export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The message a successful send created; remembered when the request is `processed`. */
+  readonly sent?: SentMessage;
 }
 
 export interface InjectedError {
@@ -186,6 +222,8 @@ export async function startSimulatorServer<TCredentials>(
 
   let receivedCount = 0;
   let processedCount = 0;
+  // Insertion order is age: the oldest is the first key.
+  const delivered = new Map<string, SentMessage>();
 
   const takeFailure = (): FailNextOptions | undefined => {
     const head = pending[0];
@@ -260,6 +298,13 @@ export async function startSimulatorServer<TCredentials>(
         ? normal
         : injectedReply(failure, behaviour);
     const processed = accepted && (failure?.processed ?? defaultProcessed(failure, reply));
+    if (processed && normal.sent !== undefined) {
+      delivered.set(normal.sent.messageId, normal.sent);
+      for (const oldest of delivered.keys()) {
+        if (delivered.size <= maxRecorded) break;
+        delivered.delete(oldest);
+      }
+    }
     const body = request.json.kind === "parsed" ? request.json.value : undefined;
 
     if (failure?.reset === true) {
@@ -327,6 +372,12 @@ export async function startSimulatorServer<TCredentials>(
       }
       pending.push({ failure, remaining: times, random: seededRandom(failure.seed ?? 1) });
     },
+    sentMessage(messageId) {
+      return delivered.get(messageId);
+    },
+    sentMessages() {
+      return [...delivered.values()];
+    },
     counts() {
       return { received: receivedCount, processed: processedCount };
     },
@@ -341,6 +392,7 @@ export async function startSimulatorServer<TCredentials>(
       receivedCount = 0;
       processedCount = 0;
       pending.length = 0;
+      delivered.clear();
       behaviour.reset?.();
     },
     close() {

@@ -17,10 +17,18 @@ export type {
   FailNextOptions,
   ProviderSimulator,
   RecordedRequest,
+  SentButton,
+  SentMessage,
   SimulatedResponse,
   SimulatorCounts,
 } from "./http-server.js";
 export { DEFAULT_HOST } from "./http-server.js";
+export {
+  postWebhook,
+  redeliverWebhook,
+  type WebhookDelivery,
+  type WebhookTarget,
+} from "./webhooks.js";
 export {
   DEFAULT_WHATSAPP_API_VERSION,
   DEFAULT_WHATSAPP_CREDENTIALS,
@@ -30,6 +38,17 @@ export {
   type WhatsAppSimulatorOptions,
 } from "./whatsapp.js";
 export {
+  DEFAULT_WHATSAPP_BUSINESS_ACCOUNT_ID,
+  DEFAULT_WHATSAPP_DISPLAY_PHONE_NUMBER,
+  metaSignature,
+  type WhatsAppPostInput,
+  type WhatsAppStatusError,
+  type WhatsAppStatusInput,
+  type WhatsAppTapInput,
+  type WhatsAppWebhookStatus,
+  type WhatsAppWebhooks,
+} from "./whatsapp-webhooks.js";
+export {
   DEFAULT_ZAPI_CREDENTIALS,
   startZapiSimulator,
   type ZapiCredentials,
@@ -37,6 +56,15 @@ export {
   type ZapiSimulator,
   type ZapiSimulatorOptions,
 } from "./zapi.js";
+export {
+  DEFAULT_ZAPI_CONNECTED_PHONE,
+  type ZapiDeliveryInput,
+  type ZapiPostInput,
+  type ZapiStatusInput,
+  type ZapiTapInput,
+  type ZapiWebhookStatus,
+  type ZapiWebhooks,
+} from "./zapi-webhooks.js";
 export {
   DEFAULT_ZAPPER_CREDENTIALS,
   startZapperSimulator,
@@ -47,6 +75,14 @@ export {
   type ZapperSimulator,
   type ZapperSimulatorOptions,
 } from "./zapper.js";
+export type {
+  ZapperPostInput,
+  ZapperStatusInput,
+  ZapperTapInput,
+  ZapperTapShape,
+  ZapperWebhookStatus,
+  ZapperWebhooks,
+} from "./zapper-webhooks.js";
 
 export interface ProviderSimulatorOptions {
   /** Shared by all three servers unless a provider's own options say otherwise. */

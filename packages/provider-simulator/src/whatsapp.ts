@@ -10,6 +10,7 @@ import {
 } from "./http-server.js";
 import { freshFbtraceId, freshWamid } from "./ids.js";
 import { firstIssue, isMissing, type SchemaIssue } from "./issues.js";
+import { type WhatsAppWebhooks, whatsappWebhooks } from "./whatsapp-webhooks.js";
 
 export interface WhatsAppCredentials {
   readonly accessToken: string;
@@ -31,7 +32,10 @@ export interface WhatsAppSimulatorOptions extends CommonSimulatorOptions {
   readonly apiVersion?: string;
 }
 
-export type WhatsAppSimulator = ProviderSimulator<WhatsAppCredentials>;
+export interface WhatsAppSimulator extends ProviderSimulator<WhatsAppCredentials> {
+  /** Meta's webhooks the other way: taps and statuses posted, signed, to a URL you give. */
+  readonly webhooks: WhatsAppWebhooks;
+}
 
 // Limits from the Cloud API reference for interactive reply buttons
 // (see /work/shared/providers/README.md). Lengths are UTF-16 code units, as `.length` counts.
@@ -337,19 +341,34 @@ export async function startWhatsAppSimulator(
         : validationError(input, issue);
     }
     const recipient = parsed.data.to;
+    // Meta normalises the recipient into wa_id: digits only.
+    const waId = recipient.replace(/\D/g, "");
+    const messageId = freshWamid();
     return {
       status: 200,
       body: {
         messaging_product: "whatsapp",
-        // Meta normalises the recipient into wa_id: digits only.
-        contacts: [{ input: recipient, wa_id: recipient.replace(/\D/g, "") }],
-        messages: [{ id: freshWamid() }],
+        contacts: [{ input: recipient, wa_id: waId }],
+        messages: [{ id: messageId }],
+      },
+      sent: {
+        messageId,
+        recipient: waId,
+        buttons: parsed.data.interactive.action.buttons.map(({ reply }) => ({
+          id: reply.id,
+          title: reply.title,
+        })),
+        sentAt: new Date(),
       },
     };
   };
 
-  return startSimulatorServer(options, credentials, {
+  const simulator = await startSimulatorServer(options, credentials, {
     handle,
     injectedError: injectedMetaError,
   });
+  return {
+    ...simulator,
+    webhooks: whatsappWebhooks(credentials.phoneNumberId, simulator.sentMessage),
+  };
 }

@@ -5,11 +5,13 @@ import {
   mediaType,
   type ProviderSimulator,
   type Reply,
+  type SentButton,
   type SimulatorRequest,
   startSimulatorServer,
 } from "./http-server.js";
 import { freshHexId } from "./ids.js";
 import { firstIssue, isMissing, type SchemaIssue } from "./issues.js";
+import { type ZapiWebhooks, zapiWebhooks } from "./zapi-webhooks.js";
 
 export interface ZapiCredentials {
   readonly instanceId: string;
@@ -43,6 +45,8 @@ export interface ZapiSimulator extends ProviderSimulator<ZapiCredentials> {
   /** Connects or disconnects the simulated instance; `reset()` restores the initial state. */
   setConnected(connected: boolean): void;
   readonly connected: boolean;
+  /** Z-API's webhooks the other way: taps and statuses posted to a URL you give. */
+  readonly webhooks: ZapiWebhooks;
 }
 
 /** Z-API answers errors as `{ error }`; the simulator adds `message` with details on 400s. */
@@ -162,6 +166,26 @@ function isSendAction(action: string): action is SendAction {
   return action === "send-button-list" || action === "send-button-actions";
 }
 
+/**
+ * The buttons of a send a user can tap: every `buttonList` button, and the `REPLY` ones of
+ * `buttonActions` (CALL and URL buttons open a dialler or a page and post no reply). A
+ * button sent without `id` gets its position, "1", "2"…: a guess, Z-API documents no default.
+ */
+function tappable(
+  body:
+    | { buttonList: { buttons: { id?: string | undefined; label: string }[] } }
+    | {
+        buttonActions: { id?: string | undefined; type: string; label: string }[];
+      },
+): SentButton[] {
+  const buttons = "buttonList" in body ? body.buttonList.buttons : body.buttonActions;
+  return buttons.flatMap((button, index) =>
+    "type" in button && button.type !== "REPLY"
+      ? []
+      : [{ id: button.id ?? String(index + 1), title: button.label }],
+  );
+}
+
 const INSTANCE_PATH = /^\/instances\/([^/]+)\/token\/([^/]+)\/([^/]+)\/?$/;
 
 export async function startZapiSimulator(
@@ -230,7 +254,16 @@ export async function startZapiSimulator(
     }
     // Lengths as in Z-API's examples: 32-character zaapId, 20-character messageId.
     const messageId = freshHexId(10);
-    return { status: 200, body: { zaapId: freshHexId(16), messageId, id: messageId } };
+    return {
+      status: 200,
+      body: { zaapId: freshHexId(16), messageId, id: messageId },
+      sent: {
+        messageId,
+        recipient: parsed.data.phone,
+        buttons: tappable(parsed.data),
+        sentAt: new Date(),
+      },
+    };
   };
 
   const simulator = await startSimulatorServer(options, credentials, {
@@ -248,5 +281,6 @@ export async function startZapiSimulator(
     setConnected(value: boolean) {
       connected = value;
     },
+    webhooks: zapiWebhooks(credentials.instanceId, simulator.sentMessage),
   };
 }

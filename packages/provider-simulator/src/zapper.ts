@@ -10,6 +10,7 @@ import {
 } from "./http-server.js";
 import { freshHexId } from "./ids.js";
 import { firstIssue, isMissing, type SchemaIssue } from "./issues.js";
+import { type ZapperWebhooks, zapperWebhooks } from "./zapper-webhooks.js";
 
 export interface ZapperCredentials {
   readonly instanceId: string;
@@ -70,7 +71,10 @@ export interface ZapperSimulatorOptions extends CommonSimulatorOptions {
   readonly successBody?: (sent: ZapperSentMessage) => unknown;
 }
 
-export type ZapperSimulator = ProviderSimulator<ZapperCredentials>;
+export interface ZapperSimulator extends ProviderSimulator<ZapperCredentials> {
+  /** ZapperAPI's webhooks the other way: taps and statuses posted to a URL you give. */
+  readonly webhooks: ZapperWebhooks;
+}
 
 /** Fastify's error body, which ZapperAPI's server (generated openapi, Fastify-style) answers with. */
 export interface ZapperErrorBody {
@@ -237,11 +241,27 @@ export async function startZapperSimulator(
       remoteJid: toRemoteJid(parsed.data.jid),
       request: parsed.data,
     };
-    return { status: 200, body: successBody(sent) };
+    return {
+      status: 200,
+      body: successBody(sent),
+      sent: {
+        messageId: sent.messageId,
+        recipient: sent.remoteJid,
+        // Only reply buttons post a tap; url, copy and call buttons act on the phone.
+        buttons: sent.request.buttons.flatMap((button) =>
+          button.type === "reply" ? [{ id: button.id, title: button.displayText }] : [],
+        ),
+        sentAt: new Date(),
+      },
+    };
   };
 
-  return startSimulatorServer(options, credentials, {
+  const simulator = await startSimulatorServer(options, credentials, {
     handle,
     injectedError: injectedZapperError,
   });
+  return {
+    ...simulator,
+    webhooks: zapperWebhooks(credentials.instanceId, simulator.sentMessage),
+  };
 }
