@@ -15,7 +15,11 @@ Options (environment variable in brackets):
   --zapper-port <port>    [REPLYKIT_SIM_ZAPPER_PORT]   default 4103
   --latency-ms <ms>       [REPLYKIT_SIM_LATENCY_MS]    default 0
   -h, --help
-Port 0 picks a free port.`;
+Port 0 picks a free port.
+
+Webhooks (a tap, a status) are posted to your URL on request:
+  POST <baseUrl>/_simulator/webhooks/<tap|status|delivery|post|redeliver> with the input as JSON
+(see the package README).`;
 
 function numberOption(
   name: string,

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { CONTROL_PREFIX, type WebhookControl } from "./control.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 
@@ -194,6 +195,11 @@ export interface ProviderBehaviour {
   injectedError(failure: InjectedError): Reply;
   /** Restores provider state (e.g. a disconnected instance) on `reset()`. */
   reset?(): void;
+  /**
+   * Answers `POST /_simulator/webhooks/<action>` (the webhooks over HTTP); such requests are
+   * neither recorded nor counted, and `failNext` does not apply to them.
+   */
+  control?: WebhookControl;
 }
 
 interface PendingFailure {
@@ -249,9 +255,20 @@ export async function startSimulatorServer<TCredentials>(
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedIn = generation;
     const receivedAt = new Date();
+    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    if (behaviour.control !== undefined && url.pathname.startsWith(CONTROL_PREFIX)) {
+      const reply = await answerControl(
+        req,
+        url.pathname.slice(CONTROL_PREFIX.length),
+        behaviour.control,
+      );
+      const sent = encode(reply);
+      res.writeHead(reply.status, sent.recorded.headers);
+      res.end(sent.payload);
+      return;
+    }
     // Taken in the order requests arrive, before their bodies are read.
     const failure = takeFailure();
-    const url = new URL(req.url ?? "/", "http://simulator.invalid");
     const headers = flattenHeaders(req);
 
     const record = (entry: {
@@ -405,6 +422,20 @@ export async function startSimulatorServer<TCredentials>(
       return closing;
     },
   };
+}
+
+async function answerControl(
+  req: IncomingMessage,
+  action: string,
+  control: WebhookControl,
+): Promise<Reply> {
+  if (req.method !== "POST") {
+    req.resume();
+    return { status: 405, body: { error: "use POST" }, headers: { allow: "POST" } };
+  }
+  const json = parseJson(await readBody(req));
+  if (json.kind !== "parsed") return { status: 400, body: { error: "the body must be JSON" } };
+  return control(action, json.value);
 }
 
 function isDelayOnly(failure: FailNextOptions): boolean {

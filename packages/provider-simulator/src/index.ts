@@ -11,6 +11,7 @@ import {
   type ZapperSimulatorOptions,
 } from "./zapper.js";
 
+export { CONTROL_PREFIX } from "./control.js";
 export type {
   CommonSimulatorOptions,
   ConnectionReset,
@@ -27,6 +28,7 @@ export {
   postWebhook,
   redeliverWebhook,
   type WebhookDelivery,
+  WebhookInputError,
   type WebhookTarget,
 } from "./webhooks.js";
 export {

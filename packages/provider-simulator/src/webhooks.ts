@@ -3,6 +3,15 @@ import type { SentMessage } from "./http-server.js";
 // The other direction: the simulators post webhooks, as their providers do, to a URL the
 // caller gives (a replykit server's webhook route, or any test receiver).
 
+/**
+ * A webhook the simulator cannot build from what it was given (a message it never sent and
+ * no `from`, a button the message does not have, a status the provider does not report…).
+ * Nothing was posted.
+ */
+export class WebhookInputError extends Error {
+  override readonly name = "WebhookInputError";
+}
+
 /** Where to post a webhook, and how long to wait for the answer. */
 export interface WebhookTarget {
   /** The receiver's URL, secret path segment included when the provider authenticates so. */
@@ -89,20 +98,20 @@ export function resolveTap(
 ): ResolvedTap {
   const from = input.from ?? message?.recipient;
   if (from === undefined) {
-    throw new Error(
+    throw new WebhookInputError(
       `${provider} simulator: message ${input.messageId} is not one it sent; give \`from\``,
     );
   }
   if (input.buttonTitle !== undefined) return { from, buttonTitle: input.buttonTitle };
   if (message === undefined) {
-    throw new Error(
+    throw new WebhookInputError(
       `${provider} simulator: message ${input.messageId} is not one it sent; give \`buttonTitle\``,
     );
   }
   const button = message.buttons.find((candidate) => candidate.id === input.buttonId);
   if (button === undefined) {
     const ids = message.buttons.map((candidate) => JSON.stringify(candidate.id)).join(", ");
-    throw new Error(
+    throw new WebhookInputError(
       `${provider} simulator: message ${input.messageId} has no button ${JSON.stringify(input.buttonId)} (it has ${ids || "none"}); give \`buttonTitle\` to tap it anyway`,
     );
   }
@@ -118,7 +127,7 @@ export function resolveRecipient(
 ): string {
   const recipient = given ?? message?.recipient;
   if (recipient === undefined) {
-    throw new Error(
+    throw new WebhookInputError(
       `${provider} simulator: message ${messageId} is not one it sent; give the recipient`,
     );
   }

@@ -8,6 +8,7 @@ import {
   resolveRecipient,
   resolveTap,
   type WebhookDelivery,
+  WebhookInputError,
   type WebhookTarget,
 } from "./webhooks.js";
 
@@ -182,7 +183,9 @@ export function whatsappWebhooks(
 
     async status(input) {
       if (input.error !== undefined && input.status !== "failed") {
-        throw new Error(`WhatsApp simulator: an error goes with "failed", not "${input.status}"`);
+        throw new WebhookInputError(
+          `WhatsApp simulator: an error goes with "failed", not "${input.status}"`,
+        );
       }
       const recipientId = resolveRecipient(
         "WhatsApp",

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { whatsappControl } from "./control.js";
 import {
   type CommonSimulatorOptions,
   type InjectedError,
   mediaType,
   type ProviderSimulator,
   type Reply,
+  type SentMessage,
   type SimulatorRequest,
   startSimulatorServer,
 } from "./http-server.js";
@@ -363,12 +365,14 @@ export async function startWhatsAppSimulator(
     };
   };
 
+  // The webhooks read the server's sent messages; the server answers their control routes.
+  let sentMessage: (messageId: string) => SentMessage | undefined = () => undefined;
+  const webhooks = whatsappWebhooks(credentials.phoneNumberId, (id) => sentMessage(id));
   const simulator = await startSimulatorServer(options, credentials, {
     handle,
     injectedError: injectedMetaError,
+    control: whatsappControl(webhooks),
   });
-  return {
-    ...simulator,
-    webhooks: whatsappWebhooks(credentials.phoneNumberId, simulator.sentMessage),
-  };
+  sentMessage = simulator.sentMessage;
+  return { ...simulator, webhooks };
 }

@@ -6,6 +6,7 @@ import {
   resolveRecipient,
   resolveTap,
   type WebhookDelivery,
+  WebhookInputError,
   type WebhookTarget,
 } from "./webhooks.js";
 
@@ -133,7 +134,7 @@ export function zapiWebhooks(
 
     async status(input) {
       if (!Object.hasOwn(STATUS, input.status)) {
-        throw new Error(
+        throw new WebhookInputError(
           (input.status as string) === "failed"
             ? 'Z-API simulator: Z-API has no failure status (MessageStatusCallback is SENT, RECEIVED, READ, READ_BY_ME or PLAYED), so "failed" cannot be simulated'
             : `Z-API simulator: unknown status ${JSON.stringify(input.status)}`,
@@ -141,7 +142,8 @@ export function zapiWebhooks(
       }
       const ids = typeof input.messageId === "string" ? [input.messageId] : [...input.messageId];
       const first = ids[0];
-      if (first === undefined) throw new Error("Z-API simulator: a status needs a message id");
+      if (first === undefined)
+        throw new WebhookInputError("Z-API simulator: a status needs a message id");
       const phone = resolveRecipient("Z-API", sentMessage(first), first, input.phone);
       const body = {
         instanceId,

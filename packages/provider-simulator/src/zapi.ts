@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zapiControl } from "./control.js";
 import {
   type CommonSimulatorOptions,
   type InjectedError,
@@ -6,6 +7,7 @@ import {
   type ProviderSimulator,
   type Reply,
   type SentButton,
+  type SentMessage,
   type SimulatorRequest,
   startSimulatorServer,
 } from "./http-server.js";
@@ -266,13 +268,18 @@ export async function startZapiSimulator(
     };
   };
 
+  // The webhooks read the server's sent messages; the server answers their control routes.
+  let sentMessage: (messageId: string) => SentMessage | undefined = () => undefined;
+  const webhooks = zapiWebhooks(credentials.instanceId, (id) => sentMessage(id));
   const simulator = await startSimulatorServer(options, credentials, {
     handle,
     injectedError: injectedZapiError,
     reset: () => {
       connected = initiallyConnected;
     },
+    control: zapiControl(webhooks),
   });
+  sentMessage = simulator.sentMessage;
   return {
     ...simulator,
     get connected() {
@@ -281,6 +288,6 @@ export async function startZapiSimulator(
     setConnected(value: boolean) {
       connected = value;
     },
-    webhooks: zapiWebhooks(credentials.instanceId, simulator.sentMessage),
+    webhooks,
   };
 }

@@ -7,6 +7,7 @@ import {
   resolveRecipient,
   resolveTap,
   type WebhookDelivery,
+  WebhookInputError,
   type WebhookTarget,
 } from "./webhooks.js";
 
@@ -152,7 +153,9 @@ export function zapperWebhooks(
 
     async status(input) {
       if (!Object.hasOwn(STATUS, input.status)) {
-        throw new Error(`ZapperAPI simulator: unknown status ${JSON.stringify(input.status)}`);
+        throw new WebhookInputError(
+          `ZapperAPI simulator: unknown status ${JSON.stringify(input.status)}`,
+        );
       }
       const to = resolveRecipient(
         "ZapperAPI",

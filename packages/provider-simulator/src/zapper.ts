@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { zapperControl } from "./control.js";
 import {
   type CommonSimulatorOptions,
   type InjectedError,
   mediaType,
   type ProviderSimulator,
   type Reply,
+  type SentMessage,
   type SimulatorRequest,
   startSimulatorServer,
 } from "./http-server.js";
@@ -256,12 +258,14 @@ export async function startZapperSimulator(
     };
   };
 
+  // The webhooks read the server's sent messages; the server answers their control routes.
+  let sentMessage: (messageId: string) => SentMessage | undefined = () => undefined;
+  const webhooks = zapperWebhooks(credentials.instanceId, (id) => sentMessage(id));
   const simulator = await startSimulatorServer(options, credentials, {
     handle,
     injectedError: injectedZapperError,
+    control: zapperControl(webhooks),
   });
-  return {
-    ...simulator,
-    webhooks: zapperWebhooks(credentials.instanceId, simulator.sentMessage),
-  };
+  sentMessage = simulator.sentMessage;
+  return { ...simulator, webhooks };
 }

@@ -709,3 +709,104 @@ describe("ZapperAPI webhooks", () => {
     expect(b?.headers.authorization).toBe("Bearer s");
   });
 });
+
+describe("the webhooks over HTTP: POST <baseUrl>/_simulator/webhooks/<action>", () => {
+  const control = (base: string, action: string, input: unknown) =>
+    postJson(`${base}/_simulator/webhooks/${action}`, input);
+
+  it("tap, then redeliver, through the control routes; neither recorded nor counted", async () => {
+    const wamid = await sendWhatsApp();
+    const before = sim.whatsapp.counts();
+
+    const tapped = await control(sim.whatsapp.baseUrl, "tap", {
+      url: `${receiver.url}/webhooks/meta-main`,
+      appSecret: APP_SECRET,
+      messageId: wamid,
+      buttonId: "yes",
+      at: "2026-03-01T12:00:00Z",
+    });
+
+    expect(tapped.status).toBe(200);
+    expect(tapped.body).toMatchObject({ status: 200, url: `${receiver.url}/webhooks/meta-main` });
+    const request = last();
+    expect(request.text).toBe(at(tapped.body, "rawBody"));
+    expect(metaVerifies(APP_SECRET, request.raw, request.headers["x-hub-signature-256"])).toBe(
+      true,
+    );
+    expect(at(request.json, "entry", 0, "changes", 0, "value", "messages", 0)).toMatchObject({
+      timestamp: String(Date.parse("2026-03-01T12:00:00Z") / 1000),
+      interactive: { button_reply: { id: "yes", title: "Yes" } },
+    });
+
+    const again = await control(sim.whatsapp.baseUrl, "redeliver", tapped.body);
+    expect(again.status).toBe(200);
+    expect(receiver.arrived).toHaveLength(2);
+    expect(receiver.arrived[1]?.raw.equals(request.raw)).toBe(true);
+    expect(receiver.arrived[1]?.headers["x-hub-signature-256"]).toBe(
+      request.headers["x-hub-signature-256"],
+    );
+    expect(sim.whatsapp.counts()).toEqual(before);
+    expect(sim.whatsapp.received.some((entry) => entry.path.startsWith("/_simulator"))).toBe(false);
+  });
+
+  it("Z-API and ZapperAPI statuses through their own simulators", async () => {
+    const messageId = await sendZapi("send-button-list", {
+      phone: "5511977776666",
+      message: "Confirm?",
+      buttonList: { buttons: [{ id: "yes", label: "Yes" }] },
+    });
+    const read = await control(sim.zapi.baseUrl, "status", {
+      url: `${receiver.url}/z/secret`,
+      messageId,
+      status: "read",
+    });
+    expect(read.status).toBe(200);
+    expect(last().json).toMatchObject({
+      type: "MessageStatusCallback",
+      status: "READ",
+      ids: [messageId],
+    });
+
+    const failed = await control(sim.zapi.baseUrl, "status", {
+      url: receiver.url,
+      messageId,
+      status: "failed",
+    });
+    expect(failed.status).toBe(400);
+    expect(at(failed.body, "error")).toMatch(/Z-API has no failure status/);
+
+    const zapperId = await sendZapper();
+    const delivered = await control(sim.zapper.baseUrl, "status", {
+      url: receiver.url,
+      secret: "s",
+      messageId: zapperId,
+      status: "delivered",
+    });
+    expect(delivered.status).toBe(200);
+    expect(last().headers.authorization).toBe("Bearer s");
+    expect(at(last().json, "update", "status")).toBe(3);
+  });
+
+  it("answers 400 for bad input, 404 for an unknown action, 405 for GET, 502 without a receiver", async () => {
+    const base = sim.whatsapp.baseUrl;
+    const missing = await control(base, "tap", { url: receiver.url, messageId: "x" });
+    expect(missing.status).toBe(400);
+    expect(at(missing.body, "error")).toBe("invalid input");
+    const notUrl = await control(base, "status", {
+      url: "file:///etc/passwd",
+      appSecret: "k",
+      messageId: "x",
+      status: "read",
+      recipientId: "1",
+    });
+    expect(notUrl.status).toBe(400);
+    expect((await control(base, "explode", {})).status).toBe(404);
+    expect((await fetch(`${base}/_simulator/webhooks/tap`)).status).toBe(405);
+
+    const closed = await startReceiver();
+    await closed.close();
+    const down = await control(base, "post", { url: closed.url, appSecret: "k", body: {} });
+    expect(down.status).toBe(502);
+    expect(receiver.arrived).toHaveLength(0);
+  });
+});
