@@ -14,7 +14,7 @@ export interface WebhookConnection {
   readonly organizationId: string;
   verify(request: WebhookRequest): Promise<boolean>;
   handshake?(request: WebhookRequest): string | undefined;
-  parse(body: unknown): readonly ParsedInbound[];
+  parse(body: unknown, receivedAt: Date): readonly ParsedInbound[];
 }
 
 export interface WebhookConnectionDirectory {
@@ -76,7 +76,7 @@ export async function receiveWebhook(
   }
   if (!(await connection.verify(request))) return { kind: "refused" };
 
-  const parsed = connection.parse(parseJson(request.rawBody));
+  const parsed = connection.parse(parseJson(request.rawBody), new Date(deps.clock.now()));
   const ids = parsed.flatMap((event) =>
     event.providerEventId === undefined ? [] : [event.providerEventId],
   );

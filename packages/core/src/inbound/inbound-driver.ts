@@ -28,6 +28,10 @@ export interface InboundDriver<Options> {
    * answer with when the request is a valid handshake, `undefined` otherwise.
    */
   handshake?(request: WebhookRequest, options: Options): string | undefined;
-  /** Every event of a verified body, in order. Never throws, whatever the body holds. */
-  parse(body: unknown): readonly ParsedInbound[];
+  /**
+   * Every event of a verified body, in order. Never throws, whatever the body holds.
+   * `receivedAt` stands in for a time the provider does not send (Baileys' status updates
+   * carry none); the same body and `receivedAt` always give equal events.
+   */
+  parse(body: unknown, receivedAt?: Date): readonly ParsedInbound[];
 }

@@ -34,7 +34,7 @@ export class ConfigWebhookConnections implements WebhookConnectionDirectory {
         ...(handshake === undefined
           ? {}
           : { handshake: (request) => handshake.call(inbound, request, parsed) }),
-        parse: (body) => inbound.parse(body),
+        parse: (body, receivedAt) => inbound.parse(body, receivedAt),
       });
     }
     this.#connections = bound;
