@@ -30,6 +30,7 @@ import {
 import type { HttpTransport } from "@replykit/http-transport";
 import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { ServerConfig } from "../config/schema.js";
+import { forwardingByOrganization } from "../forwarding/organization-forwarding.js";
 import { channelsFor } from "./channels.js";
 import {
   ConfigAgentDirectory,
@@ -129,7 +130,10 @@ export function createContainer(
   }
   if (!scope.isRegistered(InboundEventHandlerToken, true)) {
     scope.register(InboundEventHandlerToken, {
-      useFactory: once((resolver) => loggingEventHandler(resolver.resolve<Logger>(LoggerToken))),
+      useFactory: once((resolver) => {
+        const logger = resolver.resolve<Logger>(LoggerToken);
+        return forwardingByOrganization(config, logger, loggingEventHandler(logger));
+      }),
     });
   }
   scope.register(WebhookConnectionsToken, {

@@ -7,6 +7,8 @@ export {
   serverConfigSchema,
   serverConfigSchemaFor,
 } from "../config/schema.js";
+export * from "../forwarding/index.js";
+export { forwardingByOrganization } from "../forwarding/organization-forwarding.js";
 export { channelsFor } from "./channels.js";
 export {
   ConfigAgentDirectory,

@@ -45,7 +45,21 @@ export function channelConnectionSchemaFor(
 export function serverConfigSchemaFor(drivers: readonly ServerChannelDriver[]) {
   return z
     .strictObject({
-      organizations: z.array(z.strictObject({ id, name: z.string().optional() })).min(1),
+      organizations: z
+        .array(
+          z.strictObject({
+            id,
+            name: z.string().optional(),
+            /** Where this organization's inbound events are forwarded (Standard Webhooks). */
+            webhook: z
+              .strictObject({
+                url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+                secret: z.string().min(16, "use a secret of at least 16 characters"),
+              })
+              .optional(),
+          }),
+        )
+        .min(1),
       apiKeys: z
         .array(
           z.strictObject({

@@ -7,6 +7,18 @@ export const DEMO_ORGANIZATION_ID = "demo-org";
 export const DEMO_AGENT_ID = "agent-demo";
 /** An agent of another organization: sending as it answers 403. */
 export const OTHER_AGENT_ID = "agent-other-org";
+/** The demo connections' inbound secrets: the simulator signs its webhooks with them. */
+export const DEMO_WEBHOOK_SECRETS = {
+  whatsappAppSecret: "demo-meta-app-secret-0123456789",
+  whatsappVerifyToken: "demo-verify-token",
+  zapi: "demo-zapi-webhook-secret-0123",
+  zapper: "demo-zapper-webhook-secret-01",
+} as const;
+export const DEMO_CONNECTIONS = {
+  whatsapp: "demo-whatsapp",
+  zapi: "demo-zapi",
+  zapper: "demo-zapper",
+} as const;
 export const DEMO_CONVERSATIONS = {
   whatsapp: "conv-whatsapp",
   zapi: "conv-zapi",
@@ -61,6 +73,8 @@ export async function demoConfig(providers: DemoProviders): Promise<ServerConfig
         baseUrl: providers.whatsapp.baseUrl,
         accessToken: providers.whatsapp.credentials.accessToken,
         phoneNumberId: providers.whatsapp.credentials.phoneNumberId,
+        appSecret: DEMO_WEBHOOK_SECRETS.whatsappAppSecret,
+        verifyToken: DEMO_WEBHOOK_SECRETS.whatsappVerifyToken,
       },
       {
         id: "demo-zapi",
@@ -70,6 +84,7 @@ export async function demoConfig(providers: DemoProviders): Promise<ServerConfig
         instanceId: providers.zapi.credentials.instanceId,
         instanceToken: providers.zapi.credentials.token,
         clientToken: providers.zapi.credentials.clientToken,
+        webhookSecret: DEMO_WEBHOOK_SECRETS.zapi,
       },
       {
         id: "demo-zapper",
@@ -78,6 +93,7 @@ export async function demoConfig(providers: DemoProviders): Promise<ServerConfig
         baseUrl: providers.zapper.baseUrl,
         instanceId: providers.zapper.credentials.instanceId,
         apiKey: providers.zapper.credentials.apiKey,
+        webhookSecret: DEMO_WEBHOOK_SECRETS.zapper,
       },
     ],
     conversations: [
