@@ -18,7 +18,9 @@ import type { ServerConfig } from "../config/schema.js";
 import {
   DEMO_AGENT_ID,
   DEMO_API_KEY,
+  DEMO_CONNECTIONS,
   DEMO_CONVERSATIONS,
+  DEMO_WEBHOOK_SECRETS,
   demoConfig,
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
@@ -224,7 +226,9 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       url: server.url,
       mode: simulator === undefined ? "config" : "demo",
       banner:
-        simulator === undefined ? `replykit listening on ${server.url}` : demoBanner(server.url),
+        simulator === undefined
+          ? `replykit listening on ${server.url}`
+          : demoBanner(server.url, simulator.whatsapp.baseUrl),
       logger,
       shutdownDeadlineMs: settings.REPLYKIT_SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS,
       close: () => {
@@ -248,7 +252,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
 const socketAddress: ClientAddress = (c) =>
   (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
 
-function demoBanner(url: string): string {
+function demoBanner(url: string, whatsappSimulator: string): string {
   const curl = (conversationId: string) =>
     [
       `curl -s -X POST ${url}/messages/interactive/send-buttons \\`,
@@ -264,6 +268,12 @@ function demoBanner(url: string): string {
     "",
     "Try:",
     curl(DEMO_CONVERSATIONS.whatsapp),
+    "",
+    "Then tap a button of that message in the simulator (it posts WhatsApp's signed webhook here; the",
+    "event is logged as inbound.event), and read the message's status and replies:",
+    `curl -s -X POST ${whatsappSimulator}/_simulator/webhooks/tap -H 'Content-Type: application/json' \\`,
+    `  -d '{"url":"${url}/webhooks/${DEMO_CONNECTIONS.whatsapp}","appSecret":"${DEMO_WEBHOOK_SECRETS.whatsappAppSecret}","messageId":"<providerMessageId>","buttonId":"yes"}'`,
+    `curl -s ${url}/messages/<messageId> -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
   ].join("\n");
 }
 
