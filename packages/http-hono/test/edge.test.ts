@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,9 @@ import { buildEdgeBundle } from "../scripts/build-edge.mjs";
 import {
   DEMO_AGENT_ID,
   DEMO_API_KEY,
+  DEMO_CONNECTIONS,
   DEMO_CONVERSATIONS,
+  DEMO_WEBHOOK_SECRETS,
   demoConfig,
 } from "../src/demo/demo-config.js";
 
@@ -135,6 +138,62 @@ describe("the Workers entry under workerd", () => {
     );
     expect(response.status).toBe(401);
     expect(response.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
+describe("webhooks under workerd", () => {
+  it("verifies Meta's signature with WebCrypto, records the tap, and refuses a tampered body", async () => {
+    const sent = await worker.dispatchFetch(SEND, sendRequest());
+    const { messageId, providerMessageId } = (await sent.json()) as {
+      messageId: string;
+      providerMessageId: string;
+    };
+    const body = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "waba-1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                messaging_product: "whatsapp",
+                metadata: {
+                  display_phone_number: "15550000000",
+                  phone_number_id: "100000000000001",
+                },
+                messages: [
+                  {
+                    from: "5511999990001",
+                    id: "wamid.edge-tap-1",
+                    timestamp: "1764504000",
+                    type: "interactive",
+                    context: { from: "15550000000", id: providerMessageId },
+                    interactive: { type: "button_reply", button_reply: { id: "a", title: "A" } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const signature = `sha256=${createHmac("sha256", DEMO_WEBHOOK_SECRETS.whatsappAppSecret).update(body).digest("hex")}`;
+    const url = `http://replykit.test/webhooks/${DEMO_CONNECTIONS.whatsapp}`;
+    const post = (text: string) =>
+      worker.dispatchFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        body: text,
+      });
+    expect((await post(body.replace('"id":"a"', '"id":"b"'))).status).toBe(401);
+    const accepted = await post(body);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({ received: 1, duplicates: 0 });
+    const message = await worker.dispatchFetch(`http://replykit.test/messages/${messageId}`, {
+      headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+    });
+    expect(await message.json()).toMatchObject({ messageId, replies: [{ buttonId: "a" }] });
   });
 });
 
