@@ -86,8 +86,11 @@ function authenticatorFor(config: ServerConfig) {
 }
 
 /**
- * The composition root: one child container per configuration, with every port of the
- * core registered under its token. The ports hold no per-request state (the request id
+ * The composition root: one child container per configuration, every port of the core
+ * registered under its token with the configuration's default — unless the container the
+ * embedder passed (`runtime.container`) already registers that token: its own stores, its
+ * own directories or its own event handler then take the default's place, the same way its
+ * own drivers join the built-in ones. The ports hold no per-request state (the request id
  * travels in the use case's command), so no per-request container is needed.
  */
 export function createContainer(
@@ -96,63 +99,53 @@ export function createContainer(
 ): DependencyContainer {
   const scope = (runtime.container ?? createDriverContainer()).createChildContainer();
   const once = instanceCachingFactory;
-  scope.register(ClockToken, { useValue: runtime.clock ?? systemClock });
-  scope.register(LoggerToken, { useValue: runtime.logger ?? createJsonLogger() });
-  scope.register(AuthenticatorToken, { useFactory: once(() => authenticatorFor(config)) });
-  scope.register(AgentDirectoryToken, {
-    useFactory: once(() => new ConfigAgentDirectory(config.agents)),
-  });
-  scope.register(ConversationDirectoryToken, {
-    useFactory: once(() => new ConfigConversationDirectory(config.conversations)),
-  });
-  scope.register(ChannelDirectoryToken, {
-    useFactory: once(
-      () =>
-        new ConfigChannelDirectory(
-          channelsFor(config.channelConnections, registeredDrivers(scope), {
-            transport: runtime.transport,
-          }),
-        ),
-    ),
-  });
-  // Registered only when not already there: an embedder's container may bring its own
-  // stores (a shared database), registered before the server starts.
-  if (!scope.isRegistered(MessageLogToken, true)) {
-    scope.register(MessageLogToken, { useFactory: once(() => new InMemoryMessageLog()) });
-  }
-  if (!scope.isRegistered(WebhookDeduplicationToken, true)) {
-    scope.register(WebhookDeduplicationToken, {
-      useFactory: once(
-        (resolver) =>
-          new InMemoryWebhookDeduplication({ clock: resolver.resolve<Clock>(ClockToken) }),
-      ),
-    });
-  }
-  if (!scope.isRegistered(InboundEventHandlerToken, true)) {
-    scope.register(InboundEventHandlerToken, {
-      useFactory: once((resolver) => {
-        const logger = resolver.resolve<Logger>(LoggerToken);
-        return forwardingByOrganization(config, logger, loggingEventHandler(logger));
-      }),
-    });
-  }
-  scope.register(WebhookConnectionsToken, {
-    useFactory: once(
-      () => new ConfigWebhookConnections(config.channelConnections, registeredDrivers(scope)),
-    ),
-  });
-  scope.register(IdempotencyStoreToken, {
-    useFactory: once(
-      (resolver) =>
-        new InMemoryIdempotencyStore({
-          clock: resolver.resolve<Clock>(ClockToken),
-          ...(config.idempotency?.ttlMs === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),
-          ...(config.idempotency?.maxEntries === undefined
-            ? {}
-            : { maxEntries: config.idempotency.maxEntries }),
+  const byDefault = <Port>(
+    token: PortToken<Port>,
+    make: (resolver: DependencyContainer) => Port,
+  ) => {
+    if (!scope.isRegistered(token, true)) scope.register(token, { useFactory: once(make) });
+  };
+  byDefault(ClockToken, () => runtime.clock ?? systemClock);
+  byDefault(LoggerToken, () => runtime.logger ?? createJsonLogger());
+  byDefault(AuthenticatorToken, () => authenticatorFor(config));
+  byDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents));
+  byDefault(
+    ConversationDirectoryToken,
+    () => new ConfigConversationDirectory(config.conversations),
+  );
+  byDefault(
+    ChannelDirectoryToken,
+    () =>
+      new ConfigChannelDirectory(
+        channelsFor(config.channelConnections, registeredDrivers(scope), {
+          transport: runtime.transport,
         }),
-    ),
+      ),
+  );
+  byDefault(MessageLogToken, () => new InMemoryMessageLog());
+  byDefault(
+    WebhookDeduplicationToken,
+    (resolver) => new InMemoryWebhookDeduplication({ clock: resolver.resolve<Clock>(ClockToken) }),
+  );
+  byDefault(InboundEventHandlerToken, (resolver) => {
+    const logger = resolver.resolve<Logger>(LoggerToken);
+    return forwardingByOrganization(config, logger, loggingEventHandler(logger));
   });
+  byDefault(
+    WebhookConnectionsToken,
+    () => new ConfigWebhookConnections(config.channelConnections, registeredDrivers(scope)),
+  );
+  byDefault(
+    IdempotencyStoreToken,
+    (resolver) =>
+      new InMemoryIdempotencyStore({
+        clock: resolver.resolve<Clock>(ClockToken),
+        ...(config.idempotency?.ttlMs === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),
+        ...(config.idempotency?.maxEntries === undefined
+          ? {}
+          : { maxEntries: config.idempotency.maxEntries }),
+      }),
+  );
   return scope;
 }
 
