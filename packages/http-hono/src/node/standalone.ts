@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import type { HttpBindings } from "@hono/node-server";
@@ -181,6 +182,9 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     });
     // Aborted by the server when the shutdown grace period ends with requests in flight.
     const shutdown = new AbortController();
+    // Every send in flight listens to this one signal (and lets go when it ends): many
+    // listeners at once are the design, not a leak.
+    setMaxListeners(0, shutdown.signal);
     const app = createConfiguredApp(config, {
       container: drivers,
       transport: providers,
