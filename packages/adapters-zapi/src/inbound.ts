@@ -5,7 +5,14 @@ import {
   timingSafeEqual,
   type WebhookRequest,
 } from "@replykit/core";
-import { oneLine } from "@replykit/http-transport";
+import {
+  ignored,
+  isRecord,
+  kindOf,
+  nonEmptyString,
+  oneLine,
+  quoteWord,
+} from "@replykit/http-transport";
 import type { ResolvedZapiOptions } from "./options.js";
 
 // Z-API's webhooks, read: its "on message received" (ReceivedCallback), "message status"
@@ -70,7 +77,7 @@ export function parseZapiWebhook(body: unknown, receivedAt: Date): ParsedInbound
       return [
         ignored(
           typeof body.type === "string"
-            ? `unsupported Z-API callback type ${quote(body.type)}`
+            ? `unsupported Z-API callback type ${quoteWord(body.type)}`
             : "a Z-API callback without a type",
         ),
       ];
@@ -123,7 +130,7 @@ function messageStatusCallback(body: Record<string, unknown>, receivedAt: Date):
     return [
       ignored(
         typeof body.status === "string"
-          ? `unsupported Z-API message status ${quote(body.status)}`
+          ? `unsupported Z-API message status ${quoteWord(body.status)}`
           : "a message status without a status",
       ),
     ];
@@ -207,30 +214,6 @@ export const zapiInbound = {
   parse: (body: unknown, receivedAt: Date = new Date()): readonly ParsedInbound[] =>
     parseZapiWebhook(body, receivedAt),
 } satisfies InboundDriver<ResolvedZapiOptions>;
-
-function ignored(reason: string): ParsedInbound {
-  return { kind: "ignored", reason };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return "no JSON body";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? "a string" : `a ${typeof value}`;
-}
-
-/** A provider's word in a reason: on one line, bounded, quoted. */
-function quote(text: string): string {
-  return JSON.stringify(bounded(oneLine(text), 64));
-}
 
 function bounded(text: string, max = MAX_QUOTED): string {
   const codePoints = Array.from(text);

@@ -1,8 +1,8 @@
 import {
   baseUrlOption,
-  type CredentialForm,
   credentialOption,
   timeoutMsOption,
+  webhookSecretOption,
 } from "@replykit/http-transport";
 import { z } from "zod";
 
@@ -18,20 +18,6 @@ export type ZapiEndpoint = "button-actions" | "button-list";
 
 export const DEFAULT_ZAPI_BASE_URL = "https://api.z-api.io";
 export const DEFAULT_ZAPI_TIMEOUT_MS = 10_000;
-
-/** The shortest `webhookSecret` accepted: 16 characters, about 95 bits from the allowed set. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
-
-/**
- * What a `webhookSecret` may hold: the characters a URL path segment carries unencoded
- * (RFC 3986 "unreserved"). The secret is pasted into Z-API's panel as part of the webhook
- * URL and compared with the segment the server reads, so any character that would need
- * percent-encoding could be compared in one form and sent in the other.
- */
-const URL_SAFE_SECRET: CredentialForm = Object.freeze({
-  pattern: /^[A-Za-z0-9._~-]+$/,
-  rule: "must hold only letters, digits, '-', '.', '_' and '~' (it is part of the webhook URL)",
-});
 
 /**
  * The Z-API driver's options, the only place they are stated. The checks every HTTP adapter
@@ -77,19 +63,13 @@ export const optionsSchema = z.object({
    * webhook for the connection is refused. At least {@link MIN_WEBHOOK_SECRET_LENGTH}
    * URL-safe characters; 32 random ones (`openssl rand -hex 16`) are better.
    */
-  webhookSecret: credentialOption("webhookSecret", {
-    what: "the secret segment of the webhook URL",
-    ifEmpty: "must not be empty: leave it out to receive no webhooks",
-    form: URL_SAFE_SECRET,
-  })
-    .min(
-      MIN_WEBHOOK_SECRET_LENGTH,
-      `webhookSecret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters long (a long random string)`,
-    )
-    .optional(),
+  webhookSecret: webhookSecretOption("the secret segment of the webhook URL"),
 });
 
 /** The options as given: the three credentials required, the rest defaulted. */
 export type ZapiOptions = z.input<typeof optionsSchema>;
 /** The options once checked, every default filled in (`baseUrl` without a trailing slash). */
 export type ResolvedZapiOptions = z.output<typeof optionsSchema>;
+
+/** The shortest `webhookSecret` accepted (http-transport's rule, shared by every provider that signs nothing). */
+export { MIN_WEBHOOK_SECRET_LENGTH } from "@replykit/http-transport";

@@ -5,7 +5,7 @@ import {
   timingSafeEqual,
   type WebhookRequest,
 } from "@replykit/core";
-import { oneLine } from "@replykit/http-transport";
+import { ignored, isRecord, kindOf, nonEmptyString, quoteWord } from "@replykit/http-transport";
 import type { ResolvedZapperOptions } from "./options.js";
 
 // ZapperAPI's webhooks, read. ZapperAPI forwards Baileys events (`messages.upsert`,
@@ -92,7 +92,7 @@ function eventsOf(event: unknown, receivedAt: Date): ParsedInbound[] {
       case undefined:
         return ignored("a ZapperAPI event without a type");
       default:
-        return ignored(`unsupported ZapperAPI event ${quote(name)}`);
+        return ignored(`unsupported ZapperAPI event ${quoteWord(name)}`);
     }
   });
 }
@@ -126,7 +126,7 @@ function upsert(payload: Record<string, unknown>, receivedAt: Date): ParsedInbou
     return {
       kind: "ignored",
       ...eventId,
-      reason: `received message is not a button reply: ${kind === undefined ? "empty" : quote(kind)}`,
+      reason: `received message is not a button reply: ${kind === undefined ? "empty" : quoteWord(kind)}`,
     };
   }
   if ("problem" in tap) return { kind: "ignored", ...eventId, reason: tap.problem };
@@ -210,7 +210,7 @@ function update(payload: Record<string, unknown>, receivedAt: Date): ParsedInbou
   const status = STATUS.get(change.status);
   if (status === undefined) {
     return ignored(
-      `unsupported message status ${typeof change.status === "string" ? quote(change.status) : kindOf(change.status)}`,
+      `unsupported message status ${typeof change.status === "string" ? quoteWord(change.status) : kindOf(change.status)}`,
     );
   }
   // A status of a message the session received (read on another device, say) is not news
@@ -308,30 +308,3 @@ export const zapperInbound = {
   parse: (body: unknown, receivedAt: Date = new Date()): readonly ParsedInbound[] =>
     parseZapperWebhook(body, receivedAt),
 } satisfies InboundDriver<ResolvedZapperOptions>;
-
-function ignored(reason: string): ParsedInbound {
-  return { kind: "ignored", reason };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function kindOf(value: unknown): string {
-  if (value === undefined) return "no JSON body";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? "a string" : `a ${typeof value}`;
-}
-
-/** A provider's word in a reason: on one line, bounded, quoted. */
-function quote(text: string): string {
-  const codePoints = Array.from(oneLine(text));
-  return JSON.stringify(
-    codePoints.length <= 64 ? codePoints.join("") : `${codePoints.slice(0, 63).join("")}…`,
-  );
-}

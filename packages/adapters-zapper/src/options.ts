@@ -1,9 +1,9 @@
 import {
   baseUrlOption,
-  type CredentialForm,
   credentialOption,
   PRINTABLE_ASCII,
   timeoutMsOption,
+  webhookSecretOption,
 } from "@replykit/http-transport";
 import { z } from "zod";
 
@@ -12,20 +12,6 @@ export type ZapperExpiration = "none" | "24h" | "7d" | "90d";
 
 export const DEFAULT_ZAPPER_BASE_URL = "https://api.zapperapi.com";
 export const DEFAULT_ZAPPER_TIMEOUT_MS = 10_000;
-
-/** The shortest `webhookSecret` accepted: 16 characters, about 95 bits from the allowed set. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
-
-/**
- * What a `webhookSecret` may hold: the characters a URL path segment carries unencoded
- * (RFC 3986 "unreserved"), all of them also valid in a Bearer token (RFC 6750). One secret
- * then works both ways ZapperAPI may present it: as `Authorization: Bearer <secret>` and as
- * the secret segment of the webhook URL, never compared in one encoding and sent in another.
- */
-const URL_SAFE_SECRET: CredentialForm = Object.freeze({
-  pattern: /^[A-Za-z0-9._~-]+$/,
-  rule: "must hold only letters, digits, '-', '.', '_' and '~' (a Bearer token and a URL segment)",
-});
 
 /**
  * The ZapperAPI driver's options, the only place they are stated. The checks every HTTP
@@ -61,19 +47,13 @@ export const optionsSchema = z.object({
    * time; without it, every webhook for the connection is refused. At least
    * {@link MIN_WEBHOOK_SECRET_LENGTH} URL-safe characters; 32 random ones are better.
    */
-  webhookSecret: credentialOption("webhookSecret", {
-    what: "the webhook secret",
-    ifEmpty: "must not be empty: leave it out to receive no webhooks",
-    form: URL_SAFE_SECRET,
-  })
-    .min(
-      MIN_WEBHOOK_SECRET_LENGTH,
-      `webhookSecret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters long (a long random string)`,
-    )
-    .optional(),
+  webhookSecret: webhookSecretOption("the webhook secret"),
 });
 
 /** The options as given: `instanceId` and `apiKey` required, the rest defaulted. */
 export type ZapperOptions = z.input<typeof optionsSchema>;
 /** The options once checked, every default filled in (`baseUrl` without a trailing slash). */
 export type ResolvedZapperOptions = z.output<typeof optionsSchema>;
+
+/** The shortest `webhookSecret` accepted (http-transport's rule, shared by every provider that signs nothing). */
+export { MIN_WEBHOOK_SECRET_LENGTH } from "@replykit/http-transport";

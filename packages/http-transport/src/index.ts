@@ -20,6 +20,7 @@ export {
   type HttpDriverEnv,
   httpChannelFactory,
 } from "./http-channel.js";
+export { ignored, isRecord, kindOf, nonEmptyString, quoteWord } from "./inbound-json.js";
 export { phoneDigits } from "./phone.js";
 export { type JsonAnswer, type JsonPost, postJson } from "./post-json.js";
 export {
@@ -37,3 +38,8 @@ export {
   type HttpTransport,
   RequestNotSent,
 } from "./transport.js";
+export {
+  MIN_WEBHOOK_SECRET_LENGTH,
+  URL_SAFE_SECRET,
+  webhookSecretOption,
+} from "./webhook-secret.js";
