@@ -50,7 +50,7 @@ const unavailable = (retryAfterMs?: number) =>
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 
-function send(channel: ChannelPort, policy: SendButtonsDeps["policy"]) {
+function send(channel: ChannelPort, policy: NonNullable<SendButtonsDeps["policy"]>) {
   const deps: SendButtonsDeps = {
     authenticator: new InMemoryAuthenticator({
       token: { subject: "k", organizationId: "acme", kind: "api_key" },
