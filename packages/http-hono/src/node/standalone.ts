@@ -232,7 +232,11 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       banner:
         simulator === undefined
           ? `replykit listening on ${server.url}`
-          : demoBanner(server.url, simulator.whatsapp.baseUrl),
+          : demoBanner(server.url, {
+              whatsapp: simulator.whatsapp.baseUrl,
+              zapi: simulator.zapi.baseUrl,
+              zapper: simulator.zapper.baseUrl,
+            }),
       logger,
       shutdownDeadlineMs: settings.REPLYKIT_SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS,
       close: () => {
@@ -256,7 +260,11 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
 const socketAddress: ClientAddress = (c) =>
   (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
 
-function demoBanner(url: string, whatsappSimulator: string): string {
+function demoBanner(
+  url: string,
+  simulators: { readonly whatsapp: string; readonly zapi: string; readonly zapper: string },
+): string {
+  const whatsappSimulator = simulators.whatsapp;
   const curl = (conversationId: string) =>
     [
       `curl -s -X POST ${url}/messages/interactive/send-buttons \\`,
@@ -269,6 +277,8 @@ function demoBanner(url: string, whatsappSimulator: string): string {
     `  agent:          ${DEMO_AGENT_ID}   (of another organization, answers 403: ${OTHER_AGENT_ID})`,
     `  conversations:  ${DEMO_CONVERSATIONS.whatsapp} (WhatsApp Cloud), ${DEMO_CONVERSATIONS.zapi} (Z-API), ${DEMO_CONVERSATIONS.zapper} (ZapperAPI)`,
     `  OpenAPI:        ${url}/openapi.json`,
+    `  simulators:     WhatsApp ${simulators.whatsapp}, Z-API ${simulators.zapi}, ZapperAPI ${simulators.zapper}`,
+    `  webhook URLs:   ${url}/webhooks/${DEMO_CONNECTIONS.whatsapp}, ${url}/webhooks/${DEMO_CONNECTIONS.zapi}/${DEMO_WEBHOOK_SECRETS.zapi}, ${url}/webhooks/${DEMO_CONNECTIONS.zapper} (Bearer ${DEMO_WEBHOOK_SECRETS.zapper})`,
     "",
     "Try:",
     curl(DEMO_CONVERSATIONS.whatsapp),
