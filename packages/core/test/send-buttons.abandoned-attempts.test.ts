@@ -1,0 +1,215 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ChannelPort,
+  InMemoryMessageLog,
+  type MessageLog,
+  runSendButtons,
+  type SendButtonsCommand,
+  type SendButtonsDeps,
+} from "../src/index.js";
+import {
+  FakeChannel,
+  InMemoryAgentDirectory,
+  InMemoryAuthenticator,
+  InMemoryChannelDirectory,
+  InMemoryConversationDirectory,
+  InMemoryIdempotencyStore,
+  ManualClock,
+  RecordingLogger,
+} from "../src/testing/index.js";
+
+// Attempts the use case gives up on (an adapter that never answers, a send cut short), what
+// the caller is told about them, what an attempt leaves behind once it is over, and the
+// message log a sent message is recorded in.
+
+const TOKEN = "rk_test_acme";
+
+/** An adapter that ignores its signal and never settles, as a buggy one would. */
+const deaf = (sends: string[]): ChannelPort => ({
+  provider: "deaf",
+  capabilities: new FakeChannel().capabilities,
+  send: (recipient) => {
+    sends.push(recipient);
+    return new Promise(() => undefined);
+  },
+});
+
+function world(channel: ChannelPort = new FakeChannel({ provider: "whatsapp" })) {
+  const clock = new ManualClock();
+  const logger = new RecordingLogger();
+  const deps: SendButtonsDeps = {
+    authenticator: new InMemoryAuthenticator({
+      [TOKEN]: { subject: "key-acme", organizationId: "acme", kind: "api_key" },
+    }),
+    agents: new InMemoryAgentDirectory([{ id: "agent-1", organizationId: "acme" }]),
+    conversations: new InMemoryConversationDirectory([
+      {
+        id: "conv-1",
+        organizationId: "acme",
+        channelConnectionId: "wa-acme",
+        recipient: "5511990000001",
+      },
+    ]),
+    channels: new InMemoryChannelDirectory({ "wa-acme": channel }),
+    clock,
+    logger,
+    newId: () => "msg-1",
+    policy: { initialBackoffMs: 1, maxBackoffMs: 20, attemptTimeoutMs: 200, maxRetries: 2 },
+    idempotency: new InMemoryIdempotencyStore({ clock }),
+  };
+  return { deps, logger, clock };
+}
+
+const command = (overrides: Partial<SendButtonsCommand> = {}): SendButtonsCommand => ({
+  token: TOKEN,
+  agentId: "agent-1",
+  conversationId: "conv-1",
+  message: {
+    body: "Did it arrive?",
+    buttons: [
+      { id: "yes", title: "Yes" },
+      { id: "no", title: "No" },
+    ],
+  },
+  requestId: "req-1",
+  ...overrides,
+});
+
+async function failureOf(deps: SendButtonsDeps, cmd: SendButtonsCommand) {
+  const outcome = await runSendButtons(deps, cmd);
+  if (outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome.value)}`);
+  return outcome.error;
+}
+
+describe("sendButtons and an adapter that never answers", () => {
+  it("reports it as retryable and possibly delivered, naming the attempt timeout", async () => {
+    const sends: string[] = [];
+    const { deps } = world(deaf(sends));
+    const error = await failureOf(
+      { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 20, maxRetries: 0 } },
+      command(),
+    );
+    expect(error).toMatchObject({
+      _tag: "ProviderUnavailable",
+      provider: "deaf",
+      retryable: true,
+      deliveryUnknown: true,
+    });
+    expect(error.message).toContain("20 ms");
+  });
+
+  it("sends again when the operator opted in to retrying what may have been delivered", async () => {
+    const sends: string[] = [];
+    const { deps } = world(deaf(sends));
+    await failureOf(
+      {
+        ...deps,
+        policy: {
+          ...deps.policy,
+          attemptTimeoutMs: 20,
+          maxRetries: 1,
+          retryWhenDeliveryUnknown: true,
+        },
+      },
+      command(),
+    );
+    expect(sends).toHaveLength(2);
+  });
+});
+
+describe("sendButtons cut short while an attempt is under way", () => {
+  it("fails at once, not at the attempt timeout, as retryable and possibly delivered", async () => {
+    const sends: string[] = [];
+    const { deps } = world(deaf(sends));
+    const shutdown = new AbortController();
+    const started = Date.now();
+    const pending = runSendButtons(
+      { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 10_000 } },
+      command({ idempotencyKey: "k", signal: shutdown.signal }),
+    );
+    setTimeout(() => shutdown.abort(), 20);
+    const outcome = await pending;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: {
+        _tag: "ProviderUnavailable",
+        provider: "deaf",
+        retryable: true,
+        deliveryUnknown: true,
+      },
+    });
+    expect(sends).toHaveLength(1);
+    expect(await failureOf(deps, command({ idempotencyKey: "k" }))).toMatchObject({
+      _tag: "IdempotencyConflict",
+      reason: "outcome_unknown",
+    });
+  });
+
+  it("says a send cut short before it started may be retried, and that nothing went out", async () => {
+    const { deps } = world();
+    const error = await failureOf(deps, command({ signal: AbortSignal.abort() }));
+    expect(error).toMatchObject({ _tag: "ProviderUnavailable", retryable: true });
+    expect(error).not.toHaveProperty("deliveryUnknown");
+  });
+});
+
+describe("an attempt that is over", () => {
+  it("is never aborted afterwards by its own timeout", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    const outcome = await runSendButtons(
+      { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 30 } },
+      command(),
+    );
+    expect(outcome.ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(channel.sends[0]?.context.signal.aborted).toBe(false);
+  });
+});
+
+describe("sendButtons and the message log", () => {
+  it("records each sent message with its ids, where it went and its buttons", async () => {
+    const messageLog = new InMemoryMessageLog();
+    const { deps, clock } = world();
+    const outcome = await runSendButtons({ ...deps, messageLog }, command());
+    expect(outcome.ok).toBe(true);
+    expect(await messageLog.find("msg-1")).toMatchObject({
+      messageId: "msg-1",
+      providerMessageId: "whatsapp-1",
+      provider: "whatsapp",
+      organizationId: "acme",
+      connectionId: "wa-acme",
+      conversationId: "conv-1",
+      recipient: "5511990000001",
+      buttons: [
+        { id: "yes", title: "Yes" },
+        { id: "no", title: "No" },
+      ],
+      sentAt: new Date(clock.now()),
+    });
+  });
+
+  it("still answers with the sent message when the log fails, and logs that it was not recorded", async () => {
+    const failing = {
+      record: async () => {
+        throw new RangeError("disk full");
+      },
+    } as unknown as MessageLog;
+    const { deps, logger } = world();
+    const outcome = await runSendButtons({ ...deps, messageLog: failing }, command());
+    expect(outcome).toMatchObject({ ok: true, value: { messageId: "msg-1" } });
+    expect(logger.entries).toContainEqual({
+      level: "warn",
+      event: "send_buttons.not_recorded",
+      fields: {
+        requestId: "req-1",
+        provider: "whatsapp",
+        agentId: "agent-1",
+        conversationId: "conv-1",
+        messageId: "msg-1",
+        errorName: "RangeError",
+      },
+    });
+  });
+});
