@@ -13,6 +13,7 @@ export default mergeConfig(
         "packages/{core,http-transport,adapters-*}/src/**/*.test.ts",
         "packages/{core,http-transport,adapters-*}/test/**/*.test.ts",
       ],
+      setupFiles: ["./stryker.vitest.setup.ts"],
     },
   }),
 );
