@@ -162,6 +162,45 @@ describe("postJson: an error code is quoted only when it is a bare code", () => 
   });
 });
 
+describe("postJson: whatever a transport rejects with", () => {
+  it.each([
+    ["null", null],
+    ["undefined", undefined],
+    ["a string", "boom"],
+    ["an error whose cause is null", new Error("x", { cause: null })],
+    ["an error whose cause is undefined", new Error("x", { cause: undefined })],
+  ])("turns %s into a ProviderUnavailable, delivery unknown", async (_, thrown) => {
+    const error = await rejectionOf(post(failingWith(thrown)));
+    expect(error.deliveryUnknown).toBe(true);
+    expect(error.message).toMatch(/^could not reach acme \(/);
+  });
+
+  it.each([
+    ["null", null],
+    ["a string", "shutting down"],
+  ])("reads a caller's abort whose reason is %s as abandoned", async (_, reason) => {
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(reason), 10);
+    const error = await rejectionOf(
+      post(async (request) => untilAborted(request.signal), { signal: caller.signal }),
+    );
+    expect(error.message).toBe(
+      "acme did not answer before it was abandoned; the message may or may not have been sent",
+    );
+  });
+
+  it("reads a caller's abort with a TimeoutError as the attempt timing out", async () => {
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new DOMException("late", "TimeoutError")), 10);
+    const error = await rejectionOf(
+      post(async (request) => untilAborted(request.signal), { signal: caller.signal }),
+    );
+    expect(error.message).toBe(
+      "acme did not answer before the attempt timed out; the message may or may not have been sent",
+    );
+  });
+});
+
 describe("postJson leaves nothing behind", () => {
   it("clears its timer and its listener on the caller's signal once the answer arrived", async () => {
     const caller = new AbortController();

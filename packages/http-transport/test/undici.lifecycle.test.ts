@@ -1,0 +1,130 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { MockAgent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HttpRequest } from "../src/index.js";
+import { undiciTransport } from "../src/undici.js";
+
+// undiciTransport's own agent (close and destroy), a dispatcher the
+// caller owns, the hooks it calls around a wait for a socket, and how it reads headers.
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      response.setHeader("x-twice", ["1", "2"]);
+      response.setHeader("content-type", "application/json");
+      response.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
+  method: "POST",
+  url: `${baseUrl}/send`,
+  headers: { "content-type": "application/json" },
+  body: "{}",
+  signal: new AbortController().signal,
+  ...overrides,
+});
+
+describe("undiciTransport's own agent", () => {
+  it("sends nothing more once closed", async () => {
+    const transport = undiciTransport();
+    await transport(request());
+    await transport.close();
+    await expect(transport(request())).rejects.toThrow();
+  });
+
+  it("sends nothing more once destroyed", async () => {
+    const transport = undiciTransport();
+    await transport(request());
+    await transport.destroy();
+    await expect(transport(request())).rejects.toThrow();
+  });
+
+  it("joins a header sent more than once with a comma, and reads names in any case", async () => {
+    const transport = undiciTransport();
+    try {
+      const response = await transport(request());
+      expect(response.header("X-Twice")).toBe("1, 2");
+      expect(response.header("Content-Type")).toBe("application/json");
+      expect(response.header("x-absent")).toBeUndefined();
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
+describe("undiciTransport with the caller's dispatcher", () => {
+  it("leaves the dispatcher open on close and destroy: it stays the caller's to close", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get("https://provider.example")
+      .intercept({ path: "/send", method: "POST" })
+      .reply(200, "{}")
+      .times(2);
+    const transport = undiciTransport({ dispatcher: agent });
+    try {
+      await transport(request({ url: "https://provider.example/send" }));
+      await transport.close();
+      await transport.destroy();
+      const response = await transport(request({ url: "https://provider.example/send" }));
+      expect(response.status).toBe(200);
+    } finally {
+      await agent.close();
+    }
+  });
+});
+
+describe("undiciTransport's hooks around a wait for a socket", () => {
+  it("calls neither onWait nor onDispatch for a send that finds a free socket", async () => {
+    const transport = undiciTransport({ connections: 2 });
+    const calls: string[] = [];
+    try {
+      await transport(
+        request({ onWait: () => calls.push("wait"), onDispatch: () => calls.push("dispatch") }),
+      );
+      expect(calls).toEqual([]);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("calls onWait, then onDispatch once the socket is free, for a send that waits", async () => {
+    const transport = undiciTransport({ connections: 1 });
+    const calls: string[] = [];
+    try {
+      await Promise.all([
+        transport(request()),
+        transport(
+          request({ onWait: () => calls.push("wait"), onDispatch: () => calls.push("dispatch") }),
+        ),
+      ]);
+      expect(calls).toEqual(["wait", "dispatch"]);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("lets a send that waits without hooks through", async () => {
+    const transport = undiciTransport({ connections: 1 });
+    try {
+      const statuses = await Promise.all([transport(request()), transport(request())]);
+      expect(statuses.map((response) => response.status)).toEqual([200, 200]);
+    } finally {
+      await transport.close();
+    }
+  });
+});
