@@ -1,11 +1,17 @@
-// `@replykit/core/conformance`: the suites every ChannelPort and every driver's inbound side
-// pass. They are vitest suites and import vitest and fast-check (optional peer dependencies);
-// the in-memory ports stay in `@replykit/core/testing`, which imports no test framework.
+// `@replykit/core/conformance`: the suites every ChannelPort, every driver's inbound side and
+// every stateful store (idempotency, message log, webhook deduplication) pass. They are
+// vitest suites and import vitest and fast-check (optional peer dependencies); the in-memory
+// ports stay in `@replykit/core/testing`, which imports no test framework.
 export {
   type ChannelUnderTest,
   channelConformance,
   type ProviderControl,
 } from "./channel-conformance.js";
+export {
+  type ExpiringStoreOptions,
+  type IdempotencyStoreUnderTest,
+  idempotencyStoreConformance,
+} from "./idempotency-store-conformance.js";
 export {
   type InboundFixture,
   type InboundUnderTest,
@@ -13,3 +19,8 @@ export {
   type WebhookRequestInit,
   webhookRequest,
 } from "./inbound-conformance.js";
+export { type MessageLogUnderTest, messageLogConformance } from "./message-log-conformance.js";
+export {
+  type WebhookDeduplicationUnderTest,
+  webhookDeduplicationConformance,
+} from "./webhook-deduplication-conformance.js";
