@@ -106,7 +106,17 @@ const providerKey = (connectionId: string, providerMessageId: string) =>
  */
 export function sameRecipient(a: string, b: string): boolean {
   if (a === b) return true;
-  const digits = (text: string) => (/^[\d\s+().-]+$/.test(text) ? text.replace(/\D/g, "") : "");
-  const left = digits(a);
-  return left.length >= 6 && left === digits(b);
+  const digits = phoneDigitsOf(a);
+  return digits !== undefined && digits === phoneDigitsOf(b);
+}
+
+/**
+ * The digits of a recipient written as a phone number (digits, spaces, `+().-`, at least six
+ * digits), or `undefined` for any other address (a JID, a LID): what `sameRecipient` compares,
+ * and what a store indexes to match the same way.
+ */
+export function phoneDigitsOf(recipient: string): string | undefined {
+  if (!/^[\d\s+().-]+$/.test(recipient)) return undefined;
+  const digits = recipient.replace(/\D/g, "");
+  return digits.length >= 6 ? digits : undefined;
 }

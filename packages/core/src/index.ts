@@ -44,6 +44,7 @@ export {
 export {
   InMemoryMessageLog,
   type InMemoryMessageLogOptions,
+  phoneDigitsOf,
   sameRecipient,
 } from "./in-memory-message-log.js";
 export {
