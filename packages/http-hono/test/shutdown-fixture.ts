@@ -9,12 +9,18 @@ import {
 
 export const API_KEY = "rk_live_shutdown_test_key_0123";
 export const TOKEN_VARIABLE = "SHUTDOWN_TEST_WHATSAPP_TOKEN";
+/** The connection's Meta app secret: what its status and tap webhooks are signed with. */
+export const APP_SECRET = "fixture-app-secret-0123456789abcdef";
 
 /**
  * A WhatsApp simulator and a configuration file whose one conversation (`c-1`, agent
  * `ana`) is sent through it; `env` is what the server needs to read that file.
  */
-export async function slowProviderSetup(options: WhatsAppSimulatorOptions = {}) {
+export async function slowProviderSetup(
+  options: WhatsAppSimulatorOptions = {},
+  /** More of the configuration file: `store`, `delivery`… */
+  extraConfig: Record<string, unknown> = {},
+) {
   const simulator = await startWhatsAppSimulator(options);
   const folder = await mkdtemp(join(tmpdir(), "replykit-shutdown-"));
   const path = join(folder, "replykit.json");
@@ -32,6 +38,7 @@ export async function slowProviderSetup(options: WhatsAppSimulatorOptions = {}) 
           baseUrl: simulator.baseUrl,
           phoneNumberId: simulator.credentials.phoneNumberId,
           accessToken: `env:${TOKEN_VARIABLE}`,
+          appSecret: APP_SECRET,
         },
       ],
       conversations: [
@@ -42,6 +49,7 @@ export async function slowProviderSetup(options: WhatsAppSimulatorOptions = {}) 
           recipient: "5511999990000",
         },
       ],
+      ...extraConfig,
     }),
   );
   return {

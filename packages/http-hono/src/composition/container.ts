@@ -39,6 +39,8 @@ import {
 } from "./config-directories.js";
 import { asConfigError } from "./config-failure.js";
 import { createDriverContainer, registeredDrivers } from "./drivers.js";
+import type { SharedStores } from "./shared-stores.js";
+import { StoredConnections } from "./stored-connections.js";
 import { ConfigWebhookConnections } from "./webhook-connections.js";
 
 /** What differs between runtimes; everything else comes from the configuration. */
@@ -59,6 +61,14 @@ export interface RuntimeServices {
    * gives the socket's; the Workers entry gives `cf-connecting-ip`, which Cloudflare sets.
    */
   readonly clientAddress?: ClientAddress;
+  /**
+   * The stores shared by every instance (the configuration's `store`, opened by the Node
+   * server): they replace the in-memory ones, and the configuration's directories too when
+   * they hold `directories`.
+   */
+  readonly stores?: SharedStores;
+  /** Where `"env:NAME"` in a stored connection's options is read. Default: none is set. */
+  readonly variables?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -107,37 +117,60 @@ export function createContainer(
   };
   byDefault(ClockToken, () => runtime.clock ?? systemClock);
   byDefault(LoggerToken, () => runtime.logger ?? createJsonLogger());
-  byDefault(AuthenticatorToken, () => authenticatorFor(config));
-  byDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents));
-  byDefault(
-    ConversationDirectoryToken,
-    () => new ConfigConversationDirectory(config.conversations),
-  );
-  byDefault(
-    ChannelDirectoryToken,
-    () =>
-      new ConfigChannelDirectory(
-        channelsFor(config.channelConnections, registeredDrivers(scope), {
-          transport: runtime.transport,
-        }),
-      ),
-  );
-  byDefault(MessageLogToken, () => new InMemoryMessageLog());
+  const stores = runtime.stores;
+  const directories = stores?.directories;
+  if (directories === undefined) {
+    byDefault(AuthenticatorToken, () => authenticatorFor(config));
+    byDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents));
+    byDefault(
+      ConversationDirectoryToken,
+      () => new ConfigConversationDirectory(config.conversations),
+    );
+    byDefault(
+      ChannelDirectoryToken,
+      () =>
+        new ConfigChannelDirectory(
+          channelsFor(config.channelConnections, registeredDrivers(scope), {
+            transport: runtime.transport,
+          }),
+        ),
+    );
+    byDefault(
+      WebhookConnectionsToken,
+      () => new ConfigWebhookConnections(config.channelConnections, registeredDrivers(scope)),
+    );
+  } else {
+    // The file's keys and sessions first: they need no round trip to the database.
+    byDefault(AuthenticatorToken, () => anyOf(authenticatorFor(config), directories));
+    byDefault(AgentDirectoryToken, () => directories);
+    byDefault(ConversationDirectoryToken, () => directories);
+    const connections = once(
+      () =>
+        new StoredConnections(
+          directories,
+          registeredDrivers(scope),
+          { transport: runtime.transport },
+          runtime.variables ?? {},
+        ),
+    );
+    byDefault(ChannelDirectoryToken, connections);
+    byDefault(WebhookConnectionsToken, connections);
+  }
+  byDefault(MessageLogToken, () => stores?.messageLog ?? new InMemoryMessageLog());
   byDefault(
     WebhookDeduplicationToken,
-    (resolver) => new InMemoryWebhookDeduplication({ clock: resolver.resolve<Clock>(ClockToken) }),
+    (resolver) =>
+      stores?.webhookDeduplication ??
+      new InMemoryWebhookDeduplication({ clock: resolver.resolve<Clock>(ClockToken) }),
   );
   byDefault(InboundEventHandlerToken, (resolver) => {
     const logger = resolver.resolve<Logger>(LoggerToken);
     return forwardingByOrganization(config, logger, loggingEventHandler(logger));
   });
   byDefault(
-    WebhookConnectionsToken,
-    () => new ConfigWebhookConnections(config.channelConnections, registeredDrivers(scope)),
-  );
-  byDefault(
     IdempotencyStoreToken,
     (resolver) =>
+      stores?.idempotency ??
       new InMemoryIdempotencyStore({
         clock: resolver.resolve<Clock>(ClockToken),
         ...(config.idempotency?.ttlMs === undefined ? {} : { ttlMs: config.idempotency.ttlMs }),

@@ -1,4 +1,4 @@
-import type { WebhookConnection, WebhookConnectionDirectory } from "@replykit/core";
+import type { InboundDriver, WebhookConnection, WebhookConnectionDirectory } from "@replykit/core";
 import type { ChannelConnectionConfig } from "../config/schema.js";
 import type { ServerChannelDriver } from "./drivers.js";
 
@@ -24,18 +24,7 @@ export class ConfigWebhookConnections implements WebhookConnectionDirectory {
       // is the channel's to report (channelsFor names the connection's path).
       const result = driver.options.safeParse(options);
       if (!result.success) continue;
-      const parsed = result.data;
-      const handshake = inbound.handshake;
-      bound.set(id, {
-        connectionId: id,
-        provider,
-        organizationId,
-        verify: (request) => inbound.verify(request, parsed),
-        ...(handshake === undefined
-          ? {}
-          : { handshake: (request) => handshake.call(inbound, request, parsed) }),
-        parse: (body, receivedAt) => inbound.parse(body, receivedAt),
-      });
+      bound.set(id, bindWebhookConnection({ id, organizationId, provider }, inbound, result.data));
     }
     this.#connections = bound;
   }
@@ -43,4 +32,23 @@ export class ConfigWebhookConnections implements WebhookConnectionDirectory {
   async findWebhookConnection(connectionId: string): Promise<WebhookConnection | undefined> {
     return this.#connections.get(connectionId);
   }
+}
+
+/** A connection's inbound side, its functions bound to the connection's parsed options. */
+export function bindWebhookConnection<Options>(
+  connection: { readonly id: string; readonly organizationId: string; readonly provider: string },
+  inbound: InboundDriver<Options>,
+  options: Options,
+): WebhookConnection {
+  const handshake = inbound.handshake;
+  return {
+    connectionId: connection.id,
+    provider: connection.provider,
+    organizationId: connection.organizationId,
+    verify: (request) => inbound.verify(request, options),
+    ...(handshake === undefined
+      ? {}
+      : { handshake: (request) => handshake.call(inbound, request, options) }),
+    parse: (body, receivedAt) => inbound.parse(body, receivedAt),
+  };
 }

@@ -7,8 +7,11 @@ export class ConfigError extends Error {
 
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
-/** Replaces every `"env:NAME"` string with the variable's value; a missing one is an error. */
-function resolveEnvReferences(
+/**
+ * Replaces every `"env:NAME"` string with the variable's value; each missing one is added
+ * to `missing` (path → variable name).
+ */
+export function resolveEnvReferences(
   value: unknown,
   env: Readonly<Record<string, string | undefined>>,
   path: string,

@@ -39,6 +39,46 @@ export function channelConnectionSchemaFor(
 }
 
 /**
+ * Where the state that must outlive a process is kept. `memory` (the default) is one
+ * process's; `postgres` is shared by every instance on the database, and survives restarts.
+ */
+const storeSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("memory") }),
+  z.strictObject({
+    kind: z.literal("postgres"),
+    /** `postgres://…`; write it `"env:DATABASE_URL"` to keep the password out of the file. */
+    url: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// connection string"),
+    /** Connections of this instance's pool. Default 10. */
+    poolSize: z.int().positive().max(1000).optional(),
+    /** The schema of replykit's tables; default the connection's search path. */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier")
+      .optional(),
+    /**
+     * Apply the package's migrations at start (safe with several instances starting at
+     * once). Default false: run `replykit-admin migrate` first; a server whose database is
+     * behind refuses to start.
+     */
+    migrate: z.boolean().default(false),
+    /**
+     * Where agents, conversations, channel connections and API keys are found: `config`
+     * (this file, the default) or `postgres` (added with `replykit-admin`; the file's
+     * `apiKeys` and `sessions` still authenticate).
+     */
+    directories: z.enum(["config", "postgres"]).default("config"),
+    /** How long a send's claim on its idempotency key lives without a heartbeat. */
+    leaseMs: z.int().min(100).optional(),
+    /** How long messages, their statuses and replies are kept. Default 30 days. */
+    messageRetentionMs: positiveMs.optional(),
+    /** How often expired rows are deleted. Default 5 minutes. */
+    sweepIntervalMs: positiveMs.optional(),
+  }),
+]);
+
+export type StoreConfig = z.infer<typeof storeSchema>;
+
+/**
  * The server's configuration file. Secrets may be written as `"env:NAME"` to read them
  * from the environment at start (see `loadConfig`), so the file itself can be committed.
  */
@@ -59,7 +99,7 @@ export function serverConfigSchemaFor(drivers: readonly ServerChannelDriver[]) {
               .optional(),
           }),
         )
-        .min(1),
+        .default([]),
       apiKeys: z
         .array(
           z.strictObject({
@@ -86,16 +126,22 @@ export function serverConfigSchemaFor(drivers: readonly ServerChannelDriver[]) {
             .optional(),
         })
         .optional(),
-      agents: z.array(z.strictObject({ id, organizationId: id, name: z.string().optional() })),
-      channelConnections: z.array(channelConnectionSchemaFor(drivers)),
-      conversations: z.array(
-        z.strictObject({
-          id,
-          organizationId: id,
-          channelConnectionId: id,
-          recipient: z.string().min(1),
-        }),
-      ),
+      agents: z
+        .array(z.strictObject({ id, organizationId: id, name: z.string().optional() }))
+        .default([]),
+      channelConnections: z.array(channelConnectionSchemaFor(drivers)).default([]),
+      conversations: z
+        .array(
+          z.strictObject({
+            id,
+            organizationId: id,
+            channelConnectionId: id,
+            recipient: z.string().min(1),
+          }),
+        )
+        .default([]),
+      /** Default `{ "kind": "memory" }`. */
+      store: storeSchema.optional(),
       delivery: z
         .strictObject({
           attemptTimeoutMs: positiveMs.optional(),
@@ -161,7 +207,29 @@ export function serverConfigSchemaFor(drivers: readonly ServerChannelDriver[]) {
           seen.add(value);
         });
       };
-      if (config.apiKeys.length === 0 && config.sessions === undefined) {
+      const inDatabase =
+        config.store?.kind === "postgres" && config.store.directories === "postgres";
+      if (inDatabase) {
+        for (const collection of ["agents", "channelConnections", "conversations"] as const) {
+          if (config[collection].length > 0) {
+            context.addIssue({
+              code: "custom",
+              path: [collection],
+              message: `store.directories is "postgres": ${collection} come from the database (replykit-admin); leave this list out`,
+            });
+          }
+        }
+      } else if (config.organizations.length === 0) {
+        context.addIssue({
+          code: "too_small",
+          origin: "array",
+          minimum: 1,
+          inclusive: true,
+          path: ["organizations"],
+          message: "configure at least one organization",
+        });
+      }
+      if (!inDatabase && config.apiKeys.length === 0 && config.sessions === undefined) {
         context.addIssue({
           code: "custom",
           path: ["apiKeys"],

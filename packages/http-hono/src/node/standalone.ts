@@ -26,6 +26,7 @@ import {
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
 import { type CloseReport, LISTEN_DEFAULTS, listen } from "./server.js";
+import { type OpenedStores, openPostgresStores } from "./shared-stores.js";
 
 /** How long `close()` waits for the provider transport to close once no request is left. */
 const TRANSPORT_CLOSE_MS = 1_000;
@@ -110,8 +111,8 @@ export interface StandaloneServer {
    * Shuts down in order: stops accepting connections; lets requests in flight finish for
    * up to `REPLYKIT_SHUTDOWN_GRACE_MS`; then interrupts those left (their sends stop, their
    * idempotency keys are recorded as outcome unknown, they answer 503) and cuts their
-   * connections; only then closes the provider transport, and the demo's simulator. Retries
-   * during the grace period still reach the provider.
+   * connections; only then closes the provider transport, the store's pool, and the demo's
+   * simulator. Retries during the grace period still reach the provider.
    */
   close(): Promise<CloseReport>;
 }
@@ -154,6 +155,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   // The demo runs for as long as someone tries it: keep the last requests only.
   const simulator = settings.REPLYKIT_CONFIG === undefined ? await startDemoProviders() : undefined;
   let transport: UndiciTransport | undefined;
+  let opened: OpenedStores | undefined;
   const closeAll = async (...closers: (() => Promise<void>)[]) => {
     await Promise.allSettled(closers.map((close) => close()));
   };
@@ -176,6 +178,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         : { keepAliveTimeoutMs: pool.keepAliveTimeoutMs }),
     });
     transport = providers;
+    if (config.store?.kind === "postgres") opened = await openPostgresStores(config.store);
+    const stores = opened;
     const logger = createJsonLogger({
       level: settings.LOG_LEVEL as LogLevel,
       ...(options.writeLog === undefined ? {} : { write: options.writeLog }),
@@ -191,6 +195,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       logger,
       shutdownSignal: shutdown.signal,
       clientAddress: socketAddress,
+      ...(stores === undefined ? {} : { stores: stores.stores }),
+      variables: options.env,
     });
     const server = await listen(app, {
       port: settings.PORT,
@@ -223,6 +229,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       logger.log(closed ? "info" : "warn", "server.transport_closed", {
         how: closed ? how : "destroy after close timed out",
       });
+      // Last: a send interrupted above records its key's outcome in the store first.
+      await stores?.close();
       await simulator?.close();
       return report;
     };
@@ -247,6 +255,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   } catch (error) {
     await closeAll(
       async () => transport?.close(),
+      async () => opened?.close(),
       async () => simulator?.close(),
     );
     throw error;
