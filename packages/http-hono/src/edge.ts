@@ -44,9 +44,16 @@ function stringBindings(env: EdgeBindings): Record<string, string> {
 function build(source: string | undefined, env: EdgeBindings): Built {
   if (source === undefined) return { ok: false, error: MISSING_BINDING };
   try {
+    const config = parseServerConfigJson(source, stringBindings(env));
+    if (config.store !== undefined && config.store.kind !== "memory") {
+      // Serving it on one isolate's memory instead would quietly break every shared promise.
+      throw new ConfigError(
+        `store.kind "${config.store.kind}" needs the Node server: the Workers entry keeps its state in the isolate's memory only`,
+      );
+    }
     return {
       ok: true,
-      app: createConfiguredApp(parseServerConfigJson(source, stringBindings(env)), {
+      app: createConfiguredApp(config, {
         // Cloudflare sets it on every request, replacing whatever the client sent.
         clientAddress: addressFromHeader("cf-connecting-ip"),
       }),

@@ -64,3 +64,18 @@ describe("the Workers entry's fetch, in process", () => {
     expect(failureLines(log)).toHaveLength(2);
   });
 });
+
+describe("the Workers entry and the configuration's store", () => {
+  it("refuses a PostgreSQL store rather than keep the state in one isolate's memory", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const config = JSON.stringify({
+      ...minimalConfig(),
+      store: { kind: "postgres", url: "postgres://replykit:SECRETPASSWORD@db.example/replykit" },
+    });
+    const response = await send({ REPLYKIT_CONFIG: config, WA_TOKEN: "t" });
+    expect(response.status).toBe(500);
+    const logged = failureLines(log).join("\n");
+    expect(logged).toContain("needs the Node server");
+    expect(logged).not.toContain("SECRETPASSWORD");
+  });
+});

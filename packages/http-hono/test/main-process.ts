@@ -15,14 +15,14 @@ export interface MainBundle {
 }
 
 /**
- * `main.ts` bundled with its workspace sources (the `@replykit/source` condition, as the
+ * `main.ts` (or `admin.ts`) bundled with its workspace sources (the `@replykit/source` condition, as the
  * tests use), so the process under test never depends on a `dist/` that may be stale or absent.
  */
-export async function bundleMain(): Promise<MainBundle> {
-  const folder = await mkdtemp(join(tmpdir(), "replykit-main-"));
-  const path = join(folder, "main.mjs");
+export async function bundleMain(entry: "main" | "admin" = "main"): Promise<MainBundle> {
+  const folder = await mkdtemp(join(tmpdir(), `replykit-${entry}-`));
+  const path = join(folder, `${entry}.mjs`);
   await build({
-    entryPoints: [resolve(here, "../src/node/main.ts")],
+    entryPoints: [resolve(here, `../src/node/${entry}.ts`)],
     outfile: path,
     bundle: true,
     splitting: false,
