@@ -1,10 +1,11 @@
 // The server under load, in its own process so that its RSS and its event loop are its own:
 // `startStandalone` (the Node entry operators run) with REPLYKIT_CONFIG pointing at the
-// file bench/load.mjs wrote. Started by bench/load.mjs over IPC; never run it by hand.
+// file the parent wrote. Started by bench/load.mjs or bench/store.mjs over IPC; never run it
+// by hand.
 import { startStandalone } from "@replykit/http-hono/node";
 
 if (process.send === undefined) {
-  console.error("bench/load-server.mjs is started by bench/load.mjs");
+  console.error("bench/load-server.mjs is started by bench/load.mjs or bench/store.mjs");
   process.exit(2);
 }
 
@@ -22,6 +23,9 @@ const server = await startStandalone({
 process.on("message", async (message) => {
   if (message?.type === "memory") {
     process.send({ type: "memory", rss: process.memoryUsage().rss });
+  } else if (message?.type === "cpu") {
+    // This process's CPU time so far (user + system, µs, every thread of it).
+    process.send({ type: "cpu", ...process.cpuUsage() });
   } else if (message?.type === "close") {
     await server.close();
     process.send({ type: "closed" }, () => process.exit(0));
