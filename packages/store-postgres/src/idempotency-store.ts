@@ -23,6 +23,9 @@ export interface PostgresIdempotencyStoreOptions {
   readonly owner?: string;
 }
 
+/** PostgreSQL's type OID of `json`. */
+const JSON_OID = 114;
+
 interface KeyRow {
   readonly fingerprint: string;
   readonly state: "in_progress" | "outcome_unknown" | "completed";
@@ -100,7 +103,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // now known, and the truth is better than the doubt.
     await this.#sql`
       UPDATE replykit_idempotency_keys
-      SET state = 'completed', result = ${this.#sql.json(toJson(result))}, owner = NULL,
+      SET state = 'completed', result = ${this.#sql.typed(toJson(result), JSON_OID)}, owner = NULL,
         lease_expires_at = NULL, expires_at = ${new Date(this.#clock.now() + this.#ttlMs)}
       WHERE organization_id = ${key.organizationId} AND key = ${key.key}
         AND owner = ${this.#owner} AND state IN ('in_progress', 'outcome_unknown')`;
@@ -187,7 +190,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 }
 
-/** The result as JSON: every field of `SendButtonsResult` is a string. */
+/**
+ * The result as JSON, its fields in the order the first answer had them: the column is
+ * `json`, not `jsonb`, so that a replay is the same bytes, not the same keys re-sorted (the
+ * parameter is typed `json` by its OID; the driver's `json()` helper would send `jsonb`).
+ */
 const toJson = (result: SendButtonsResult) => ({
   messageId: result.messageId,
   providerMessageId: result.providerMessageId,

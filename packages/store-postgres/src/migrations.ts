@@ -24,7 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
         key text NOT NULL,
         fingerprint text NOT NULL,
         state text NOT NULL CHECK (state IN ('in_progress', 'outcome_unknown', 'completed')),
-        result jsonb,
+        result json,
         owner text,
         lease_expires_at timestamptz,
         expires_at timestamptz NOT NULL,

@@ -43,6 +43,17 @@ describe("PostgresIdempotencyStore across instances", () => {
     });
   });
 
+  it("replays a result with its fields in the order it was completed with, so a repeat's body is the same bytes", async () => {
+    const store = database.open();
+    const key = uniqueKey();
+    await store.idempotency.claim(key, "f");
+    await store.idempotency.complete(key, result("m-order"));
+    const claim = await store.idempotency.claim(key, "f");
+    expect(claim.status === "completed" && JSON.stringify(claim.result)).toBe(
+      JSON.stringify(result("m-order")),
+    );
+  });
+
   it("keeps every key when an instance closes and another starts (a restart)", async () => {
     const first = database.open();
     const [done, unknown, running] = [uniqueKey(), uniqueKey(), uniqueKey()];

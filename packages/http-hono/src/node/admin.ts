@@ -130,7 +130,14 @@ function connectionOptions(
     (candidate) => candidate.provider === provider,
   );
   if (driver === undefined) throw new UsageError(`no driver for the provider "${provider}"`);
-  const resolved = resolveEnvReferences(options, env, "", new Map());
+  const missing = new Map<string, string>();
+  const resolved = resolveEnvReferences(options, env, "", missing);
+  if (missing.size > 0) {
+    const names = [...missing].map(([path, name]) => `${path}: ${name}`).join(", ");
+    throw new UsageError(
+      `set the variables the options name, to check them (they stay references in the database): ${names}`,
+    );
+  }
   const checked = driver.options.safeParse(resolved);
   if (!checked.success) {
     const problems = checked.error.issues.map(
