@@ -256,9 +256,11 @@ async function measure(kind, round) {
     };
   }
   const server = await startServer(store, `${kind}-${round}`);
+  let outcome;
+  let warm;
   try {
     // Warm-up, not reported: connections (the client's and the store's pool), JIT.
-    await drive(server.url, CONNECTIONS, WARMUP_MS);
+    warm = await drive(server.url, CONNECTIONS, WARMUP_MS);
     const backends = kind === "postgres" ? await backendsOf(server.pid) : [];
     const load = loadavg()[0];
     const cpuBefore = await server.ask("cpu");
@@ -273,7 +275,7 @@ async function measure(kind, round) {
       backendCpu += after - (backendsBefore.get(pid) ?? after);
     const serverCpu = cpuAfter.user + cpuAfter.system - (cpuBefore.user + cpuBefore.system);
     const sent = result.statuses.get(200) ?? 0;
-    return {
+    outcome = {
       kind,
       round,
       load,
@@ -288,9 +290,32 @@ async function measure(kind, round) {
   } finally {
     await server.close();
   }
+  if (kind === "postgres") {
+    // What the store wrote, per request issued (warm-up and those cut at the end included, the
+    // server handles them all): the statistics of this
+    // run's schema, read once its server (and so the backends) ended, which flushes them.
+    await sleep(500);
+    const rows = await psql(
+      `SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE schemaname = '${store.schema}' ORDER BY relname`,
+    );
+    const requests = warm.answered + warm.cutAtEnd + outcome.answered + outcome.cutAtEnd;
+    outcome.writes = rows
+      .split("\n")
+      .filter((row) => row !== "")
+      .map((row) => row.split("|"))
+      .filter(([table]) => !table.endsWith("schema_migrations"))
+      .filter(([, ...counts]) => counts.some((count) => Number(count) > 0))
+      .map(
+        ([table, inserted, updated, deleted]) =>
+          `${table} ${fmt(inserted / requests, 2)}/${fmt(updated / requests, 2)}/${fmt(deleted / requests, 2)}`,
+      )
+      .join(", ");
+  }
+  return outcome;
 }
 
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+const signed = (value) => `${value >= 0 ? "+" : ""}${fmt(value, 1)}`;
 const loadBefore = loadavg();
 const pgVersion = await psql("SHOW server_version");
 const pgSettings = await psql(
@@ -412,7 +437,7 @@ console.log(
   `  server + PG backends CPU per request: ×${fmt((pg.serverCpu + pg.backendCpu) / memory.serverCpu, 2)} (${fmt(memory.serverCpu)} → ${fmt(pg.serverCpu + pg.backendCpu)} µs)`,
 );
 console.log(
-  `  p99 added by the store: ${fmt(pg.p99 - memory.p99, 1)} ms (${fmt(memory.p99, 1)} → ${fmt(pg.p99, 1)} ms); p50 added: ${fmt(pg.p50 - memory.p50, 1)} ms`,
+  `  p99 added by the store: ${signed(pg.p99 - memory.p99)} ms (${fmt(memory.p99, 1)} → ${fmt(pg.p99, 1)} ms); p50 added: ${signed(pg.p50 - memory.p50)} ms`,
 );
 // Each round's PostgreSQL run against the memory run just before it: the spread is the noise.
 const perRound = [];
@@ -421,8 +446,12 @@ for (let round = 1; round <= ROUNDS; round += 1) {
   const p = results.find((result) => result.kind === "postgres" && result.round === round);
   if (m && p) {
     perRound.push(
-      `round ${round}: throughput ×${fmt(perSecond(p) / perSecond(m), 2)}, server CPU ×${fmt(p.serverCpuPerRequest / m.serverCpuPerRequest, 2)}, p99 +${fmt(percentile(p.latencies, 99) - percentile(m.latencies, 99), 1)} ms`,
+      `round ${round}: throughput ×${fmt(perSecond(p) / perSecond(m), 2)}, server CPU ×${fmt(p.serverCpuPerRequest / m.serverCpuPerRequest, 2)}, p99 ${signed(percentile(p.latencies, 99) - percentile(m.latencies, 99))} ms`,
     );
   }
 }
 console.log(`  per round: ${perRound.join("; ")}`);
+console.log("rows inserted/updated/deleted per request issued, by table (warm-up included)");
+for (const result of results.filter((r) => r.kind === "postgres")) {
+  console.log(`  round ${result.round}: ${result.writes || "none counted"}`);
+}
