@@ -28,6 +28,7 @@ import { requestLog } from "./logging/request-log.js";
 import type { AppEnv } from "./routes/app-env.js";
 import { bodyIssues, headerIssues } from "./routes/body-issues.js";
 import { fieldIssuesOf } from "./routes/fields.js";
+import { mountHealth } from "./routes/health.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
 import { SendButtonsRequestSchema } from "./routes/schemas.js";
@@ -83,6 +84,11 @@ export interface AppDeps extends SendButtonsDeps {
    * are recorded in it).
    */
   readonly webhooks?: WebhookDeps;
+  /**
+   * What `GET /readyz` checks beyond shutdown: resolves when the stores and the
+   * configuration are usable. `GET /healthz` answers 200 whenever the process does.
+   */
+  readonly readiness?: () => Promise<void>;
 }
 
 function describeDefect(error: unknown): Record<string, string> {
@@ -119,6 +125,12 @@ export function createApp(deps: AppDeps) {
   // No browser renders these answers, but a JSON API behind a proxy gains from the same
   // hardening (nosniff, no framing, no referrer, HSTS) at the cost of a few header writes.
   app.use("*", secureHeaders());
+  // Before the access log: probes every few seconds would drown it.
+  mountHealth(app, {
+    readiness: deps.readiness,
+    shutdownSignal: deps.shutdownSignal,
+    logger,
+  });
   app.use("*", requestLog(logger, deps.clock));
   app.notFound((c) => respondWithError(c, routeNotFound(c.get("requestId"))));
   app.onError((error, c) => {

@@ -153,6 +153,11 @@ describe("replykit-admin and a server on database directories", () => {
       WA_TOKEN_NEXT: "rotated-token-0123",
     });
     try {
+      const ready = await fetch(`${server.url}/readyz`);
+      expect({ status: ready.status, body: await ready.json() }).toEqual({
+        status: 200,
+        body: { status: "ready" },
+      });
       const response = await send(server, apiKey);
       expect(response.status).toBe(200);
       const { providerMessageId } = (await response.json()) as { providerMessageId: string };

@@ -53,6 +53,7 @@ export function createConfiguredApp(config: ServerConfig, runtime: RuntimeServic
     ...(config.maxInFlightSends === undefined ? {} : { maxInFlightSends: config.maxInFlightSends }),
     ...(config.authFailureLimit === undefined ? {} : { authFailureLimit: config.authFailureLimit }),
     ...(runtime.shutdownSignal === undefined ? {} : { shutdownSignal: runtime.shutdownSignal }),
+    ...(runtime.readiness === undefined ? {} : { readiness: runtime.readiness }),
     ...clientAddressOf(config, runtime),
   });
 }

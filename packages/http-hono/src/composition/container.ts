@@ -67,6 +67,8 @@ export interface RuntimeServices {
    * they hold `directories`.
    */
   readonly stores?: SharedStores;
+  /** What `GET /readyz` checks (the shared stores answer). Default: always ready. */
+  readonly readiness?: () => Promise<void>;
   /** Where `"env:NAME"` in a stored connection's options is read. Default: none is set. */
   readonly variables?: Readonly<Record<string, string | undefined>>;
 }

@@ -195,7 +195,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       logger,
       shutdownSignal: shutdown.signal,
       clientAddress: socketAddress,
-      ...(stores === undefined ? {} : { stores: stores.stores }),
+      ...(stores === undefined ? {} : { stores: stores.stores, readiness: stores.ping }),
       variables: options.env,
     });
     const server = await listen(app, {
