@@ -16,7 +16,7 @@ export function kindOf(value: unknown): string {
   if (value === undefined) return "no JSON body";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? "a string" : `a ${typeof value}`;
+  return `a ${typeof value}`;
 }
 
 /** A provider's word in a reason: on one line, at most 64 code points, quoted. */

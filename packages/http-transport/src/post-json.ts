@@ -125,8 +125,8 @@ const isTimeout = (reason: unknown): boolean =>
   reason !== null &&
   (reason as { name?: unknown }).name === "TimeoutError";
 
+/** The body's JSON, or `undefined` for an empty body (which `JSON.parse` refuses too). */
 function parseJson(text: string): unknown {
-  if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -151,7 +151,8 @@ function codeOf(value: unknown): string | undefined {
   // Node tries each address of a host in turn and, when all fail, reports an AggregateError
   // of one error per address; it names a single code only when every attempt agrees.
   const errors = (value as { errors?: unknown }).errors;
-  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  if (!Array.isArray(errors)) return undefined;
+  // No errors at all name no code either: the set is then empty.
   const codes = new Set(errors.map(codeOf));
   const [only] = codes;
   return codes.size === 1 ? only : undefined;

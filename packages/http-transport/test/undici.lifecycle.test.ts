@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpRequest } from "../src/index.js";
-import { undiciTransport } from "../src/undici.js";
+import { DEFAULT_CONNECTIONS_PER_ORIGIN, undiciTransport } from "../src/undici.js";
 
 // undiciTransport's own agent (close and destroy), a dispatcher the
 // caller owns, the hooks it calls around a wait for a socket, and how it reads headers.
@@ -125,6 +125,52 @@ describe("undiciTransport's hooks around a wait for a socket", () => {
       expect(statuses.map((response) => response.status)).toEqual([200, 200]);
     } finally {
       await transport.close();
+    }
+  });
+});
+
+describe("undiciTransport's own limit on sends at a time", () => {
+  // A send that waits for a socket calls onWait synchronously, before the transport's first
+  // await, so firing the sends in one go shows which of them were held back.
+  const fire = (transport: ReturnType<typeof undiciTransport>, count: number, url?: string) => {
+    const waited: number[] = [];
+    const sends = Array.from({ length: count }, (_, index) =>
+      transport(
+        request({ ...(url === undefined ? {} : { url }), onWait: () => waited.push(index) }),
+      ),
+    );
+    return { waited, sends };
+  };
+
+  it("holds back, by default, only the send beyond DEFAULT_CONNECTIONS_PER_ORIGIN to one origin", async () => {
+    const transport = undiciTransport();
+    try {
+      const { waited, sends } = fire(transport, DEFAULT_CONNECTIONS_PER_ORIGIN + 1);
+      expect(waited).toEqual([DEFAULT_CONNECTIONS_PER_ORIGIN]);
+      const responses = await Promise.all(sends);
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("holds back no send to a dispatcher of the caller's unless connections is set", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const count = DEFAULT_CONNECTIONS_PER_ORIGIN + 1;
+    agent
+      .get("https://provider.example")
+      .intercept({ path: "/send", method: "POST" })
+      .reply(200, "{}")
+      .times(count);
+    const transport = undiciTransport({ dispatcher: agent });
+    try {
+      const { waited, sends } = fire(transport, count, "https://provider.example/send");
+      expect(waited).toEqual([]);
+      await Promise.all(sends);
+      agent.assertNoPendingInterceptors();
+    } finally {
+      await agent.close();
     }
   });
 });
