@@ -1,4 +1,5 @@
 import {
+  directoryConformance,
   idempotencyStoreConformance,
   messageLogConformance,
   webhookDeduplicationConformance,
@@ -8,6 +9,7 @@ import {
   InMemoryMessageLog,
   InMemoryWebhookDeduplication,
 } from "../src/index.js";
+import { InMemoryAgentDirectory, InMemoryConversationDirectory } from "../src/testing/index.js";
 
 // The in-memory stores pass the suites a shared store (PostgreSQL) passes: what the one
 // does, the other does, and the suites hold nothing the in-memory stores cannot meet.
@@ -20,4 +22,9 @@ messageLogConformance("InMemoryMessageLog", async () => ({ log: new InMemoryMess
 
 webhookDeduplicationConformance("InMemoryWebhookDeduplication", async ({ ttlMs, clock }) => ({
   deduplication: new InMemoryWebhookDeduplication({ ttlMs, clock }),
+}));
+
+directoryConformance("InMemoryAgentDirectory and InMemoryConversationDirectory", async (seed) => ({
+  agents: new InMemoryAgentDirectory(seed.agents),
+  conversations: new InMemoryConversationDirectory(seed.conversations),
 }));

@@ -1,6 +1,7 @@
 // The same suites the in-memory stores pass (`@replykit/core/conformance`), run against
 // PostgreSQL: each test gets emptied tables in this file's own schema.
 import {
+  directoryConformance,
   idempotencyStoreConformance,
   messageLogConformance,
   webhookDeduplicationConformance,
@@ -37,4 +38,29 @@ webhookDeduplicationConformance("PostgresWebhookDeduplication", async ({ ttlMs, 
   await emptied("replykit_webhook_events");
   const store = database.open({ clock, webhookDeduplication: { ttlMs } });
   return { deduplication: store.webhookDeduplication, close: () => store.close(1) };
+});
+
+directoryConformance("PostgresDirectories", async (seed) => {
+  const store = await emptied(
+    "replykit_conversations, replykit_channel_connections, replykit_agents, replykit_api_keys, replykit_organizations",
+  );
+  const organizations = new Set(
+    [...seed.agents, ...seed.conversations].map((entry) => entry.organizationId),
+  );
+  for (const id of organizations) await store.admin.addOrganization({ id });
+  for (const agent of seed.agents) await store.admin.addAgent(agent);
+  for (const conversation of seed.conversations) {
+    await store.admin.putChannelConnection({
+      id: conversation.channelConnectionId,
+      organizationId: conversation.organizationId,
+      provider: "whatsapp",
+      options: {},
+    });
+    await store.admin.addConversation(conversation);
+  }
+  return {
+    agents: store.directories,
+    conversations: store.directories,
+    close: () => store.close(1),
+  };
 });

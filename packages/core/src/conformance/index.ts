@@ -8,6 +8,11 @@ export {
   type ProviderControl,
 } from "./channel-conformance.js";
 export {
+  type DirectoriesUnderTest,
+  type DirectorySeed,
+  directoryConformance,
+} from "./directory-conformance.js";
+export {
   type ExpiringStoreOptions,
   type IdempotencyStoreUnderTest,
   idempotencyStoreConformance,
