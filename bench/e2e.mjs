@@ -1,0 +1,200 @@
+// End to end: replykit's Node server (`startStandalone`, bench/load-server.mjs) against a floor
+// written by hand (bench/floor-server.mjs: raw node:http + JSON + SHA-256 + an undici Pool
+// doing the same forward), both sending to the same loopback Graph fake (bench/graph-fake.mjs,
+// which answers at once), each in its own process. The same client load drives both: an undici
+// Pool of BENCH_CONNECTIONS keep-alive connections, one request at a time each, no
+// Idempotency-Key, for BENCH_DURATION_MS per round after a warm-up, in alternating rounds
+// (replykit, floor, replykit, floor, …). Reports per server the medians over its rounds of
+// requests/s, p50/p99 and the server process's CPU µs per request (`process.cpuUsage()` over
+// IPC), then replykit / floor.
+//
+// Bounded and loopback only: every load stops on a deadline and a request cap, and the
+// children end with this process. Run with `pnpm bench` (the whole suite) or
+// `pnpm build && node bench/e2e.mjs`. Knobs: BENCH_DURATION_MS (5000), BENCH_WARMUP_MS (1500),
+// BENCH_CONNECTIONS (32), BENCH_ROUNDS (3).
+import { createHash, randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
+import { fmt, forkChild, machine, median, percentile, printTable } from "./lib.mjs";
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_500);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Per round, whatever the server's speed: a ceiling on requests issued. */
+const MAX_REQUESTS = 500_000;
+for (const value of [DURATION_MS, WARMUP_MS, CONNECTIONS, ROUNDS]) {
+  if (!Number.isInteger(value) || value <= 0 || value > 100_000) {
+    throw new Error(`bench knobs must be positive integers up to 100000, got ${value}`);
+  }
+}
+if (ROUNDS > 10) throw new Error("BENCH_ROUNDS is at most 10");
+
+const PATH = "/messages/interactive/send-buttons";
+const apiKey = `rk_bench_${randomBytes(16).toString("hex")}`;
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+const machineBefore = machine();
+const fake = await forkChild(here("./graph-fake.mjs"), { args: ["--child"] });
+const config = {
+  organizations: [{ id: "bench" }],
+  apiKeys: [
+    {
+      id: "bench",
+      organizationId: "bench",
+      sha256: createHash("sha256").update(apiKey).digest("hex"),
+    },
+  ],
+  agents: [{ id: "agent-bench", organizationId: "bench" }],
+  channelConnections: [
+    {
+      id: "graph",
+      organizationId: "bench",
+      provider: "whatsapp",
+      baseUrl: fake.url,
+      accessToken: "bench-graph-token",
+      phoneNumberId: "100000000000001",
+    },
+  ],
+  conversations: [
+    {
+      id: "conv-bench",
+      organizationId: "bench",
+      channelConnectionId: "graph",
+      recipient: "5511999990001",
+    },
+  ],
+};
+const directory = await mkdtemp(join(tmpdir(), "replykit-bench-e2e-"));
+const configPath = join(directory, "config.json");
+await writeFile(configPath, JSON.stringify(config, null, 2));
+
+let sequence = 0;
+
+/** `CONNECTIONS` clients, each with one request at a time on its own keep-alive socket. */
+async function drive(url, durationMs) {
+  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 });
+  const stop = new AbortController();
+  setMaxListeners(CONNECTIONS + 10, stop.signal);
+  const latencies = [];
+  const statuses = new Map();
+  let issued = 0;
+  let clientErrors = 0;
+  const started = performance.now();
+  const timer = setTimeout(() => stop.abort(), durationMs);
+  const client = async () => {
+    while (!stop.signal.aborted && issued < MAX_REQUESTS) {
+      issued += 1;
+      sequence += 1;
+      const sentAt = performance.now();
+      try {
+        const response = await pool.request({
+          path: PATH,
+          method: "POST",
+          headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            agentId: "agent-bench",
+            conversationId: "conv-bench",
+            header_text: "Order #42",
+            body_text: `Did your order arrive? #${sequence}`,
+            button_1_id: "yes",
+            button_1_title: "Yes",
+            button_2_id: "no",
+            button_2_title: "No",
+          }),
+          signal: stop.signal,
+        });
+        await response.body.dump();
+        if (response.statusCode === 200) latencies.push(performance.now() - sentAt);
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      } catch {
+        if (!stop.signal.aborted) {
+          clientErrors += 1;
+          await sleep(10);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, client));
+  const elapsedMs = performance.now() - started;
+  clearTimeout(timer);
+  await pool.destroy();
+  latencies.sort((a, b) => a - b);
+  const answered = [...statuses.values()].reduce((sum, count) => sum + count, 0);
+  return { latencies, statuses, answered, clientErrors, elapsedMs };
+}
+
+const servers = [
+  { name: "replykit (startStandalone)", script: here("./load-server.mjs"), runs: [] },
+  { name: "floor (node:http + undici)", script: here("./floor-server.mjs"), runs: [] },
+];
+try {
+  for (const server of servers) {
+    server.child = await forkChild(server.script, {
+      env: { ...process.env, REPLYKIT_CONFIG: configPath },
+    });
+  }
+  for (const server of servers) await drive(server.child.url, WARMUP_MS); // JIT, sockets
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const server of servers) {
+      const before = await server.child.ask("cpu");
+      const run = await drive(server.child.url, DURATION_MS);
+      const after = await server.child.ask("cpu");
+      const cpuMicros = after.user + after.system - (before.user + before.system);
+      server.runs.push({ ...run, cpuPerRequest: cpuMicros / Math.max(1, run.answered) });
+    }
+  }
+} finally {
+  for (const server of servers) await server.child?.close();
+  await fake.close();
+  await rm(directory, { recursive: true, force: true });
+}
+
+const summary = servers.map((server) => {
+  const other = [
+    ...new Set(
+      server.runs.flatMap((run) =>
+        [...run.statuses.keys()].filter((status) => status !== 200).map(String),
+      ),
+    ),
+  ];
+  return {
+    name: server.name,
+    reqPerSecond: median(server.runs.map((run) => (run.latencies.length / run.elapsedMs) * 1000)),
+    p50: median(server.runs.map((run) => percentile(run.latencies, 50))),
+    p99: median(server.runs.map((run) => percentile(run.latencies, 99))),
+    cpu: median(server.runs.map((run) => run.cpuPerRequest)),
+    notOk: server.runs.reduce((sum, run) => sum + run.answered - run.latencies.length, 0),
+    clientErrors: server.runs.reduce((sum, run) => sum + run.clientErrors, 0),
+    other,
+  };
+});
+console.log(
+  `e2e: POST ${PATH} → loopback Graph fake; ${CONNECTIONS} keep-alive connections, ` +
+    `${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per server after ${WARMUP_MS / 1000} s of warm-up; medians`,
+);
+console.log(`machine: ${machineBefore} before, ${machine().split(", ").at(-1)} after`);
+printTable([
+  ["server", "200/s", "p50 ms", "p99 ms", "CPU µs/req", "non-200", "client errors"],
+  ...summary.map((row) => [
+    row.name,
+    fmt(row.reqPerSecond),
+    fmt(row.p50, 1),
+    fmt(row.p99, 1),
+    fmt(row.cpu),
+    `${row.notOk}${row.other.length > 0 ? ` (${row.other.join(", ")})` : ""}`,
+    String(row.clientErrors),
+  ]),
+]);
+const [replykit, floor] = summary;
+console.log(
+  `replykit / floor: throughput ×${fmt(replykit.reqPerSecond / floor.reqPerSecond, 2)}, ` +
+    `CPU per request ×${fmt(replykit.cpu / floor.cpu, 1)}, ` +
+    `p99 ${fmt(replykit.p99 - floor.p99, 1)} ms more, p50 ${fmt(replykit.p50 - floor.p50, 1)} ms more ` +
+    "(goal: throughput ≥ ×0.5, p99 within +2 ms)",
+);
