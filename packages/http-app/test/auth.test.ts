@@ -94,7 +94,7 @@ describe("createApiKeyAuthenticator", () => {
     expect(() => createApiKeyAuthenticator([record, { ...record, id: "copy" }])).toThrow(/twice/);
   });
 
-  describe("constant-time token check", () => {
+  describe("lookup by digest, then a constant-time check", () => {
     const counting = () => {
       const calls: [Uint8Array, Uint8Array][] = [];
       const compare = (a: Uint8Array, b: Uint8Array) => {
@@ -103,47 +103,77 @@ describe("createApiKeyAuthenticator", () => {
       };
       return { calls, compare };
     };
+    const manyRecords = async (count: number) => [
+      ...(await apiKeyRecords()),
+      ...(await Promise.all(
+        Array.from({ length: count }, async (_, index) => ({
+          id: `key_${index}`,
+          organizationId: "org_many",
+          sha256: await hashApiKey(`many-${index}`),
+        })),
+      )),
+    ];
 
-    it("compares a non-matching token with every stored digest", async () => {
-      const records = [
-        ...(await apiKeyRecords()),
-        { id: "key_c", organizationId: "org_c", sha256: await hashApiKey("third") },
-      ];
+    it("finds a key among thousands with one comparison, against that key's digest", async () => {
+      const records = await manyRecords(2_000);
       const { calls, compare } = counting();
       const authenticator = createApiKeyAuthenticator(records, { compare });
+      expect(await authenticator.authenticate("many-1234")).toEqual({
+        kind: "api_key",
+        subject: "key_1234",
+        organizationId: "org_many",
+      });
+      expect(calls).toHaveLength(1);
+      const [[presented, stored] = []] = calls;
+      expect(presented?.length).toBe(32);
+      expect(stored).toEqual(presented);
+    });
+
+    it("compares nothing for a token whose digest is not stored", async () => {
+      const { calls, compare } = counting();
+      const authenticator = createApiKeyAuthenticator(await manyRecords(100), { compare });
       expect(await authenticator.authenticate("wrong")).toBeUndefined();
-      expect(calls).toHaveLength(3);
-      expect(calls.every(([presented]) => presented.length === 32)).toBe(true);
+      expect(calls).toHaveLength(0);
     });
 
-    it("keeps comparing after the first key matched: no early exit", async () => {
-      const records = [
-        ...(await apiKeyRecords()),
-        { id: "key_c", organizationId: "org_c", sha256: await hashApiKey("third") },
-      ];
-      const { calls, compare } = counting();
-      const authenticator = createApiKeyAuthenticator(records, { compare });
-      expect(await authenticator.authenticate(KEY_A)).toMatchObject({ subject: "key_a" });
-      expect(calls).toHaveLength(records.length);
+    it("refuses a found key whose constant-time check fails", async () => {
+      const authenticator = createApiKeyAuthenticator(await apiKeyRecords(), {
+        compare: () => false,
+      });
+      expect(await authenticator.authenticate(KEY_A)).toBeUndefined();
     });
 
-    it("by default, compares with constantTimeEqual against every stored digest, match or not", async () => {
-      const records = [
-        ...(await apiKeyRecords()),
-        { id: "key_c", organizationId: "org_c", sha256: await hashApiKey("third") },
-      ];
-      const authenticator = createApiKeyAuthenticator(records);
+    it("by default checks the found digest with constantTimeEqual", async () => {
+      const authenticator = createApiKeyAuthenticator(await apiKeyRecords());
       const spy = vi.mocked(constantTimeEqual);
-      for (const token of [KEY_A, "wrong"]) {
-        spy.mockClear();
-        await authenticator.authenticate(token);
-        // Once per stored key, the first key's match included: no early exit, no other compare.
-        expect(spy).toHaveBeenCalledTimes(records.length);
-        const compared = spy.mock.calls.map(([, stored]) =>
-          Array.from(stored, (byte) => byte.toString(16).padStart(2, "0")).join(""),
-        );
-        expect(compared).toEqual(records.map((record) => record.sha256));
-      }
+      spy.mockClear();
+      expect(await authenticator.authenticate(KEY_B)).toMatchObject({ subject: "key_b" });
+      expect(spy).toHaveBeenCalledTimes(1);
+      const [[, stored] = []] = spy.mock.calls;
+      expect(Array.from(stored ?? [], (byte) => byte.toString(16).padStart(2, "0")).join("")).toBe(
+        await hashApiKey(KEY_B),
+      );
+    });
+
+    it("hashes with the sha256 it is given (node:crypto on Node), once per authentication", async () => {
+      const { createHash } = await import("node:crypto");
+      const hashed: string[] = [];
+      const authenticator = createApiKeyAuthenticator(await apiKeyRecords(), {
+        sha256: (text) => {
+          hashed.push(text);
+          return createHash("sha256").update(text).digest();
+        },
+      });
+      expect(await authenticator.authenticate(KEY_A)).toMatchObject({ subject: "key_a" });
+      expect(await authenticator.authenticate("wrong")).toBeUndefined();
+      expect(hashed).toEqual([KEY_A, "wrong"]);
+    });
+
+    it("treats a digest stored in upper case as the same key", async () => {
+      const authenticator = createApiKeyAuthenticator([
+        { id: "upper", organizationId: "org_a", sha256: (await hashApiKey(KEY_A)).toUpperCase() },
+      ]);
+      expect(await authenticator.authenticate(KEY_A)).toMatchObject({ subject: "upper" });
     });
   });
 });

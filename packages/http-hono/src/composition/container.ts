@@ -67,6 +67,8 @@ export interface RuntimeServices {
    * they hold `directories`.
    */
   readonly stores?: SharedStores;
+  /** The SHA-256 API keys are hashed with: `node:crypto`'s on Node. Default Web Crypto's. */
+  readonly sha256?: (text: string) => Uint8Array | Promise<Uint8Array>;
   /** What `GET /readyz` checks (the shared stores answer). Default: always ready. */
   readonly readiness?: () => Promise<void>;
   /** Where `"env:NAME"` in a stored connection's options is read. Default: none is set. */
@@ -77,11 +79,15 @@ export interface RuntimeServices {
  * The API keys, and sessions if configured. A factory that refuses its part throws a
  * `ConfigError` naming `apiKeys` or `sessions`, never quoting a digest or the secret.
  */
-function authenticatorFor(config: ServerConfig) {
+function authenticatorFor(config: ServerConfig, runtime: RuntimeServices) {
   const apiKeys = asConfigError(
     "apiKeys",
     config.apiKeys.map((key) => key.sha256),
-    () => createApiKeyAuthenticator(config.apiKeys),
+    () =>
+      createApiKeyAuthenticator(
+        config.apiKeys,
+        runtime.sha256 === undefined ? {} : { sha256: runtime.sha256 },
+      ),
   );
   const { sessions } = config;
   if (sessions === undefined) return apiKeys;
@@ -122,7 +128,7 @@ export function createContainer(
   const stores = runtime.stores;
   const directories = stores?.directories;
   if (directories === undefined) {
-    byDefault(AuthenticatorToken, () => authenticatorFor(config));
+    byDefault(AuthenticatorToken, () => authenticatorFor(config, runtime));
     byDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents));
     byDefault(
       ConversationDirectoryToken,
@@ -143,7 +149,7 @@ export function createContainer(
     );
   } else {
     // The file's keys and sessions first: they need no round trip to the database.
-    byDefault(AuthenticatorToken, () => anyOf(authenticatorFor(config), directories));
+    byDefault(AuthenticatorToken, () => anyOf(authenticatorFor(config, runtime), directories));
     byDefault(AgentDirectoryToken, () => directories);
     byDefault(ConversationDirectoryToken, () => directories);
     const connections = once(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
@@ -197,6 +198,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       clientAddress: socketAddress,
       ...(stores === undefined ? {} : { stores: stores.stores, readiness: stores.ping }),
       variables: options.env,
+      sha256: (text) => createHash("sha256").update(text).digest(),
     });
     const server = await listen(app, {
       port: settings.PORT,
