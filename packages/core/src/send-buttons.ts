@@ -81,9 +81,10 @@ export interface SendButtonsCommand {
    * Aborted when the caller stopped waiting (an HTTP client hung up). An attempt not yet
    * started is then never started: the command fails with a `ProviderUnavailable` that says
    * nothing was sent (its key is released), so nothing goes out that nobody waits for. An
-   * attempt under way is let finish, so that its outcome is recorded under its key.
+   * attempt under way is let finish, so that its outcome is recorded under its key. Only
+   * `aborted` is read, before each attempt: any object that tells it will do.
    */
-  readonly callerSignal?: AbortSignal | undefined;
+  readonly callerSignal?: { readonly aborted: boolean } | undefined;
 }
 
 /**
@@ -284,7 +285,7 @@ interface DeliveryOptions {
   readonly logFields: Readonly<Record<string, unknown>>;
   readonly progress: DeliveryProgress;
   readonly signal: AbortSignal | undefined;
-  readonly callerSignal: AbortSignal | undefined;
+  readonly callerSignal: { readonly aborted: boolean } | undefined;
 }
 
 function deliverWithRetries(
@@ -475,16 +476,41 @@ function onlyOnce(
       return claim.result;
     }
     return yield* run.pipe(
-      Effect.onExit((exit) =>
-        Effect.promise(() => {
-          if (Exit.isSuccess(exit)) return store.complete(key, exit.value);
-          const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause));
-          // No typed error: interrupted or a defect, possibly mid-attempt. Only a run that
-          // never handed the message to the channel can give its key back.
-          const unknown = error === undefined ? progress.attempted : mayHaveBeenDelivered(error);
-          return unknown ? store.markOutcomeUnknown(key) : store.release(key);
-        }),
-      ),
+      Effect.onExit((exit) => {
+        const [settle, settled] = settlementOf(exit, store, key, progress);
+        return Effect.tryPromise(settled).pipe(
+          // The send's own outcome stands (a message sent is answered as sent): a store that
+          // cannot record it leaves the key running, and a shared store's lease then turns it
+          // into outcome_unknown — never a second send.
+          Effect.catch((failure) =>
+            Effect.sync(() =>
+              logger.log("error", "idempotency.not_settled", {
+                requestId,
+                settle,
+                errorName:
+                  failure.cause instanceof Error ? failure.cause.name : typeof failure.cause,
+              }),
+            ),
+          ),
+        );
+      }),
     );
   });
+}
+
+/** What becomes of a claimed key once its send ended: its name, for the logs, and the call. */
+function settlementOf(
+  exit: Exit.Exit<SendButtonsResult, ProviderError>,
+  store: IdempotencyStore,
+  key: IdempotencyKey,
+  progress: DeliveryProgress,
+): readonly ["complete" | "markOutcomeUnknown" | "release", () => Promise<void>] {
+  if (Exit.isSuccess(exit)) return ["complete", () => store.complete(key, exit.value)];
+  const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause));
+  // No typed error: interrupted or a defect, possibly mid-attempt. Only a run that never
+  // handed the message to the channel can give its key back.
+  const unknown = error === undefined ? progress.attempted : mayHaveBeenDelivered(error);
+  return unknown
+    ? ["markOutcomeUnknown", () => store.markOutcomeUnknown(key)]
+    : ["release", () => store.release(key)];
 }

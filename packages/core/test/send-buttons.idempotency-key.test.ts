@@ -253,3 +253,52 @@ describe("sendButtons' own ids", () => {
     expect(channel.sends[0]?.context.requestId).toBe("req-from-caller");
   });
 });
+
+describe("sendButtons when the store cannot settle a key", () => {
+  const failing = (
+    deps: SendButtonsDeps,
+    method: "complete" | "markOutcomeUnknown" | "release",
+  ) => {
+    const store = deps.idempotency as IdempotencyStore;
+    return {
+      ...deps,
+      idempotency: {
+        ...store,
+        claim: (key, fingerprint) => store.claim(key, fingerprint),
+        [method]: () => Promise.reject(new TypeError("connection terminated")),
+      } as IdempotencyStore,
+    };
+  };
+
+  it("answers a message sent as sent when its result cannot be recorded, and logs it", async () => {
+    const { deps, channel } = world();
+    const outcome = await runSendButtons(
+      failing(deps, "complete"),
+      command({ idempotencyKey: "k-complete" }),
+    );
+    expect(outcome).toMatchObject({ ok: true, value: { status: "sent" } });
+    expect(channel.sends).toHaveLength(1);
+    const logger = deps.logger as RecordingLogger;
+    expect(logger.entries).toContainEqual({
+      level: "error",
+      event: "idempotency.not_settled",
+      fields: expect.objectContaining({ settle: "complete", errorName: "TypeError" }),
+    });
+  });
+
+  it("answers the provider's error when the key cannot be marked outcome-unknown", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", deliveryUnknown: true, retryable: false });
+    const error = await failureOf(
+      failing(deps, "markOutcomeUnknown"),
+      command({ idempotencyKey: "k-unknown" }),
+    );
+    expect(error).toMatchObject({ _tag: "ProviderUnavailable" });
+    expect((deps.logger as RecordingLogger).entries).toContainEqual(
+      expect.objectContaining({
+        event: "idempotency.not_settled",
+        fields: expect.objectContaining({ settle: "markOutcomeUnknown" }),
+      }),
+    );
+  });
+});

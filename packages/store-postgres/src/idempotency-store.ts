@@ -98,34 +98,45 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  // Each settling call lets go of the key's heartbeat whether or not its write succeeded:
+  // a key whose outcome could not be written lapses into outcome_unknown, the truth then.
   async complete(key: IdempotencyKey, result: SendButtonsResult): Promise<void> {
     // Also over a claim already turned outcome_unknown for a lapsed lease: the outcome is
     // now known, and the truth is better than the doubt.
-    await this.#sql`
+    try {
+      await this.#sql`
       UPDATE replykit_idempotency_keys
       SET state = 'completed', result = ${this.#sql.typed(toJson(result), JSON_OID)}, owner = NULL,
         lease_expires_at = NULL, expires_at = ${new Date(this.#clock.now() + this.#ttlMs)}
       WHERE organization_id = ${key.organizationId} AND key = ${key.key}
         AND owner = ${this.#owner} AND state IN ('in_progress', 'outcome_unknown')`;
-    this.#letGo(key);
+    } finally {
+      this.#letGo(key);
+    }
   }
 
   async markOutcomeUnknown(key: IdempotencyKey): Promise<void> {
-    await this.#sql`
+    try {
+      await this.#sql`
       UPDATE replykit_idempotency_keys
       SET state = 'outcome_unknown', lease_expires_at = NULL, owner = NULL,
         expires_at = ${new Date(this.#clock.now() + this.#ttlMs)}
       WHERE organization_id = ${key.organizationId} AND key = ${key.key}
         AND owner = ${this.#owner} AND state = 'in_progress'`;
-    this.#letGo(key);
+    } finally {
+      this.#letGo(key);
+    }
   }
 
   async release(key: IdempotencyKey): Promise<void> {
-    await this.#sql`
+    try {
+      await this.#sql`
       DELETE FROM replykit_idempotency_keys
       WHERE organization_id = ${key.organizationId} AND key = ${key.key}
         AND owner = ${this.#owner} AND state = 'in_progress'`;
-    this.#letGo(key);
+    } finally {
+      this.#letGo(key);
+    }
   }
 
   /**

@@ -126,6 +126,26 @@ describe("PostgresIdempotencyStore leases", () => {
     expect((await other.idempotency.claim(key, "f")).status).toBe("completed");
   });
 
+  it("stops renewing a key whose outcome could not be written, so that it lapses into outcome_unknown", async () => {
+    const holder = database.open({ idempotency: { leaseMs: 300 } });
+    const other = database.open({ idempotency: { leaseMs: 300 } });
+    const key = uniqueKey();
+    await holder.idempotency.claim(key, "f");
+    // The write fails while the pool still works (and would keep renewing the lease).
+    const unwritable = {
+      ...result("m-lost"),
+      get messageId(): string {
+        throw new TypeError("cannot serialize");
+      },
+    };
+    await expect(holder.idempotency.complete(key, unwritable)).rejects.toThrow("cannot serialize");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await other.idempotency.claim(key, "f")).toEqual({
+      status: "outcome_unknown",
+      fingerprint: "f",
+    });
+  });
+
   it("lets only the instance that claimed a key release it", async () => {
     const [holder, stranger] = [database.open(), database.open()];
     const key = uniqueKey();
