@@ -22,6 +22,7 @@ import {
 import { respondWithError } from "./http-errors/respond.js";
 import { type AuthFailureLimit, AuthFailureLimiter } from "./limits/auth-failure-limiter.js";
 import { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
+import { loggablePath } from "./logging/loggable-path.js";
 import { withRedaction } from "./logging/redact.js";
 import { requestId } from "./logging/request-id.js";
 import { requestLog } from "./logging/request-log.js";
@@ -116,7 +117,7 @@ export function createApp(deps: AppDeps) {
     logger.log("error", "http.unhandled_error", {
       requestId: c.get("requestId"),
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       ...describeDefect(error),
     });
 
@@ -141,7 +142,7 @@ export function createApp(deps: AppDeps) {
       logger.log("warn", "http.client_error", {
         requestId: c.get("requestId"),
         method: c.req.method,
-        path: c.req.path,
+        path: loggablePath(c.req.path),
         status: error.status,
         errorMessage: error.message,
       });

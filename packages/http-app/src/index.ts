@@ -31,6 +31,7 @@ export {
 } from "./limits/auth-failure-limiter.js";
 export { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
 export { createJsonLogger, type JsonLoggerOptions } from "./logging/json-logger.js";
+export { loggablePath } from "./logging/loggable-path.js";
 export { REDACTED, redact, withRedaction } from "./logging/redact.js";
 export { isSaneRequestId, REQUEST_ID_HEADER } from "./logging/request-id.js";
 export { requestLog } from "./logging/request-log.js";

@@ -1,10 +1,11 @@
 import type { Clock, Logger } from "@replykit/core";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../routes/app-env.js";
+import { loggablePath } from "./loggable-path.js";
 
 /**
  * Logs one `http.request` line per request: method, path (never the query string, which
- * may carry secrets), status, durationMs, requestId and, for errors, the envelope's code.
+ * may carry secrets, nor a webhook path's secret segment), status, durationMs, requestId and, for errors, the envelope's code.
  * No header is logged.
  */
 export const requestLog = (logger: Logger, clock: Clock) =>
@@ -18,7 +19,7 @@ export const requestLog = (logger: Logger, clock: Clock) =>
     logger.log(level, "http.request", {
       requestId: c.get("requestId"),
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status,
       durationMs: clock.now() - startedAt,
       ...(errorCode === undefined ? {} : { errorCode }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import type { Logger } from "@replykit/core";
+import { loggablePath } from "@replykit/http-app";
 
 interface FetchApp {
   fetch(request: Request, env?: unknown): Response | Promise<Response>;
@@ -129,7 +130,7 @@ function positive(name: string, value: number, allowInfinity = false): number {
   return value;
 }
 
-const pathOf = (url: string | undefined) => (url ?? "").split("?")[0] ?? "";
+const pathOf = (url: string | undefined) => loggablePath((url ?? "").split("?")[0] ?? "");
 
 /** Serves a Hono app with `@hono/node-server`; port 0 picks a free port. */
 export function listen(app: FetchApp, options: ListenOptions): Promise<RunningServer> {
