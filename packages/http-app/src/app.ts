@@ -32,6 +32,7 @@ import { fieldIssuesOf } from "./routes/fields.js";
 import { mountHealth } from "./routes/health.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
+import type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
 import { SendButtonsRequestSchema } from "./routes/schemas.js";
 import {
   documentedRoute,
@@ -90,6 +91,12 @@ export interface AppDeps extends SendButtonsDeps {
    * configuration are usable. `GET /healthz` answers 200 whenever the process does.
    */
   readonly readiness?: () => Promise<void>;
+  /**
+   * The runtime's own request, read instead of the Web-standard `Request` where that costs
+   * (see {@link NativeRequestAccess}): the Node server passes `nodeRequestAccess`. Default:
+   * none, everything is read from the `Request`.
+   */
+  readonly native?: NativeRequestAccess;
 }
 
 function describeDefect(error: unknown): Record<string, string> {
@@ -112,6 +119,9 @@ export function createApp(deps: AppDeps) {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new Error(`maxBodyBytes must be a positive integer, not ${maxBodyBytes}`);
   }
+
+  const callerOf = (c: Context<AppEnv>): CallerPresence =>
+    deps.native?.caller?.(c.env) ?? c.req.raw.signal;
 
   const logDefect = (c: Context<AppEnv>, error: unknown) =>
     logger.log("error", "http.unhandled_error", {
@@ -165,9 +175,10 @@ export function createApp(deps: AppDeps) {
   const route = sendButtonsRoute(maxBodyBytes, {
     limitInFlight: limitInFlight(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
     authenticate,
+    native: deps.native,
   });
   if (deps.webhooks !== undefined) {
-    mountWebhooks(app, deps.webhooks, { clock: deps.clock, logger });
+    mountWebhooks(app, deps.webhooks, { clock: deps.clock, logger }, deps.native);
     mountMessages(app, deps.webhooks.messageLog, { bearer: requireBearer, authenticate });
   }
   app.openAPIRegistry.registerPath(documentedRoute(route));
@@ -192,9 +203,10 @@ export function createApp(deps: AppDeps) {
           idempotencyKey: headers["Idempotency-Key"],
           requestId: requestIdValue,
           signal: deps.shutdownSignal,
-          // Aborted by the runtime when the client hangs up (@hono/node-server, workerd):
-          // a send not yet started is then never started.
-          callerSignal: c.req.raw.signal,
+          // Aborted when the client hangs up: a send not yet started is then never started.
+          // The runtime's own view when it gives one (the Node server's socket), else the
+          // Request's signal (workerd; on @hono/node-server it would cost a full Request).
+          callerSignal: callerOf(c),
         });
         // The channel the use case picks: its limit names the first button over it.
         let channel: ChannelPort | undefined;

@@ -36,8 +36,10 @@ export { REDACTED, redact, withRedaction } from "./logging/redact.js";
 export { isSaneRequestId, REQUEST_ID_HEADER } from "./logging/request-id.js";
 export { requestLog } from "./logging/request-log.js";
 export type { AppEnv } from "./routes/app-env.js";
+export type { BoundedBody } from "./routes/bounded-body.js";
 export { HEALTH_PATH, READINESS_PATH } from "./routes/health.js";
 export { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
+export type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
 export {
   type SendButtonsRequest,
   SendButtonsRequestSchema,

@@ -3,6 +3,7 @@ import { startProviderSimulator } from "@replykit/provider-simulator";
 import { createConfiguredApp } from "../src/composition/configured-app.js";
 import type { ServerConfig } from "../src/config/schema.js";
 import { demoConfig } from "../src/demo/demo-config.js";
+import { nodeRequestAccess } from "../src/node/native-request.js";
 import { listen } from "../src/node/server.js";
 
 /** The smallest configuration that starts: one organization, key, agent, WhatsApp connection and conversation. */
@@ -35,6 +36,8 @@ export async function startComposedServer(
   const config = adjust(await demoConfig(simulators));
   const app = createConfiguredApp(config, {
     logger: createJsonLogger({ write: (line) => logLines.push(line), level: "debug" }),
+    // As startStandalone: the body and the caller's presence read from Node's own request.
+    native: nodeRequestAccess,
   });
   const server = await listen(app, { port: 0, hostname: "127.0.0.1" });
   return {

@@ -1,3 +1,6 @@
+import type { Context } from "hono";
+import type { NativeRequestAccess } from "./native-request.js";
+
 export type BoundedBody =
   | { readonly kind: "read"; readonly bytes: Uint8Array<ArrayBuffer> }
   | { readonly kind: "too_large" }
@@ -38,4 +41,16 @@ export async function readBoundedBytes(request: Request, maxBytes: number): Prom
     offset += chunk.byteLength;
   }
   return { kind: "read", bytes };
+}
+
+/**
+ * Reads the body of `c` at most `maxBytes` of it: from the runtime's own request when
+ * `native` can (the Node server's), else from the Web-standard `Request`.
+ */
+export function readBody(
+  c: Context,
+  maxBytes: number,
+  native: NativeRequestAccess | undefined,
+): Promise<BoundedBody> {
+  return native?.readBody?.(c.env, maxBytes) ?? readBoundedBytes(c.req.raw, maxBytes);
 }

@@ -4,8 +4,10 @@ import type { FieldIssue } from "../http-errors/envelope.js";
 import { invalidRequest } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
 import type { AppEnv } from "./app-env.js";
-import { readBoundedBytes } from "./bounded-body.js";
+import type { BoundedBody } from "./bounded-body.js";
+import { readBody } from "./bounded-body.js";
 import { WHOLE_BODY } from "./fields.js";
+import type { NativeRequestAccess } from "./native-request.js";
 
 /** 64 KiB: a full message with every field at its limit is under 3 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -44,6 +46,9 @@ function unsupportedMediaType(contentType: string | undefined): FieldIssue[] {
   );
 }
 
+/** Stateless between calls: `decode` without `{ stream: true }` starts afresh each time. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 type BodyRead =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly reason: "invalid"; readonly issues: FieldIssue[] }
@@ -58,11 +63,9 @@ type BodyRead =
 export const CLIENT_CLOSED_REQUEST = { status: 499, code: "client_closed_request" } as const;
 
 /**
- * Reads at most `maxBytes` of the body (see {@link readBoundedBytes}) and decodes it as
- * UTF-8, strictly.
+ * Decodes a body read within `maxBytes` (see `readBoundedBytes`) as UTF-8, strictly.
  */
-async function readBounded(request: Request, maxBytes: number): Promise<BodyRead> {
-  const read = await readBoundedBytes(request, maxBytes);
+async function readBounded(read: BoundedBody, maxBytes: number): Promise<BodyRead> {
   if (read.kind === "client_gone") return { ok: false, reason: "client_gone" };
   if (read.kind === "too_large") {
     return {
@@ -76,7 +79,7 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
     };
   }
   try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(read.bytes) };
+    return { ok: true, text: STRICT_UTF8.decode(read.bytes) };
   } catch {
     return {
       ok: false,
@@ -98,14 +101,14 @@ async function readBounded(request: Request, maxBytes: number): Promise<BodyRead
  * after 500 ms) and resets the connection, taking a keep-alive client's next request with
  * it. Closing tells the client to send that request on a new connection.
  */
-export const jsonBody = (maxBytes: number) =>
+export const jsonBody = (maxBytes: number, native?: NativeRequestAccess) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const requestId = c.get("requestId");
     const contentType = c.req.header("Content-Type");
     if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
       return respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId));
     }
-    const read = await readBounded(c.req.raw, maxBytes);
+    const read = await readBounded(await readBody(c, maxBytes, native), maxBytes);
     if (!read.ok) {
       if (read.reason === "client_gone") {
         c.set("errorCode", CLIENT_CLOSED_REQUEST.code);

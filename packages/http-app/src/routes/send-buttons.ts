@@ -5,6 +5,7 @@ import { requireBearer } from "../auth/bearer.js";
 import { ErrorEnvelopeSchema } from "../http-errors/envelope.js";
 import type { AppEnv } from "./app-env.js";
 import { jsonBody } from "./json-body.js";
+import type { NativeRequestAccess } from "./native-request.js";
 import {
   SendButtonsHeadersSchema,
   type SendButtonsRequest,
@@ -23,6 +24,8 @@ const errorResponse = (description: string) => ({
 export interface SendButtonsGuards {
   readonly limitInFlight: MiddlewareHandler<AppEnv>;
   readonly authenticate: MiddlewareHandler<AppEnv>;
+  /** The runtime's own request, to read the body from (see {@link NativeRequestAccess}). */
+  readonly native?: NativeRequestAccess | undefined;
 }
 
 /**
@@ -45,7 +48,7 @@ export const sendButtonsRoute = (maxBodyBytes: number, guards: SendButtonsGuards
       guards.limitInFlight,
       requireBearer,
       guards.authenticate,
-      jsonBody(maxBodyBytes),
+      jsonBody(maxBodyBytes, guards.native),
     ] as const,
     request: {
       headers: SendButtonsHeadersSchema,
@@ -127,7 +130,7 @@ export function toCommand(
     idempotencyKey: string | undefined;
     requestId: string;
     signal: AbortSignal | undefined;
-    callerSignal: AbortSignal | undefined;
+    callerSignal: { readonly aborted: boolean } | undefined;
   },
 ): SendButtonsCommand {
   return {

@@ -10,7 +10,8 @@ import type { Context, Hono } from "hono";
 import { httpErrorOf } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
 import type { AppEnv } from "./app-env.js";
-import { readBoundedBytes } from "./bounded-body.js";
+import { readBody } from "./bounded-body.js";
+import type { NativeRequestAccess } from "./native-request.js";
 
 /** What `POST/GET /webhooks/{connectionId}` needs: the inbound ports of the core. */
 export interface WebhookDeps {
@@ -49,6 +50,7 @@ export function mountWebhooks(
   app: Hono<AppEnv>,
   deps: WebhookDeps,
   useCase: Omit<ReceiveWebhookDeps, "connections" | "messageLog" | "deduplication" | "handler">,
+  native?: NativeRequestAccess,
 ): void {
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const receiveDeps: ReceiveWebhookDeps = { ...useCase, ...deps };
@@ -56,7 +58,7 @@ export function mountWebhooks(
     const read =
       c.req.method === "GET"
         ? ({ kind: "read", bytes: new Uint8Array(0) } as const)
-        : await readBoundedBytes(c.req.raw, maxBytes);
+        : await readBody(c, maxBytes, native);
     if (read.kind === "client_gone") {
       c.set("errorCode", "client_closed_request");
       return c.body(null, 400);

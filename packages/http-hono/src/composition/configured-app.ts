@@ -54,6 +54,7 @@ export function createConfiguredApp(config: ServerConfig, runtime: RuntimeServic
     ...(config.authFailureLimit === undefined ? {} : { authFailureLimit: config.authFailureLimit }),
     ...(runtime.shutdownSignal === undefined ? {} : { shutdownSignal: runtime.shutdownSignal }),
     ...(runtime.readiness === undefined ? {} : { readiness: runtime.readiness }),
+    ...(runtime.native === undefined ? {} : { native: runtime.native }),
     ...clientAddressOf(config, runtime),
   });
 }

@@ -20,7 +20,7 @@ import {
   type WebhookConnectionDirectory,
   WebhookDeduplicationToken,
 } from "@replykit/core";
-import type { ClientAddress } from "@replykit/http-app";
+import type { ClientAddress, NativeRequestAccess } from "@replykit/http-app";
 import {
   anyOf,
   createApiKeyAuthenticator,
@@ -71,6 +71,8 @@ export interface RuntimeServices {
   readonly sha256?: (text: string) => Uint8Array | Promise<Uint8Array>;
   /** What `GET /readyz` checks (the shared stores answer). Default: always ready. */
   readonly readiness?: () => Promise<void>;
+  /** The runtime's own request, see `AppDeps.native`: the Node server's `nodeRequestAccess`. */
+  readonly native?: NativeRequestAccess;
   /** Where `"env:NAME"` in a stored connection's options is read. Default: none is set. */
   readonly variables?: Readonly<Record<string, string | undefined>>;
 }

@@ -1,3 +1,4 @@
+export { nodeRequestAccess, readIncomingBody } from "./native-request.js";
 export {
   type CloseReport,
   LISTEN_DEFAULTS,

@@ -26,6 +26,7 @@ import {
   demoConfig,
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
+import { nodeRequestAccess } from "./native-request.js";
 import { type CloseReport, LISTEN_DEFAULTS, listen } from "./server.js";
 import { type OpenedStores, openPostgresStores } from "./shared-stores.js";
 
@@ -196,6 +197,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       logger,
       shutdownSignal: shutdown.signal,
       clientAddress: socketAddress,
+      native: nodeRequestAccess,
       ...(stores === undefined ? {} : { stores: stores.stores, readiness: stores.ping }),
       variables: options.env,
       sha256: (text) => createHash("sha256").update(text).digest(),

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BoundedBody, CallerPresence, NativeRequestAccess } from "@replykit/http-app";
+
+/** What `@hono/node-server` passes as `c.env`. */
+interface NodeBindings {
+  readonly incoming?: IncomingMessage;
+  readonly outgoing?: ServerResponse;
+}
+
+const bindings = (env: unknown): NodeBindings | undefined =>
+  typeof env === "object" && env !== null ? (env as NodeBindings) : undefined;
+
+const EMPTY: BoundedBody = { kind: "read", bytes: new Uint8Array(0) };
+const TOO_LARGE: BoundedBody = { kind: "too_large" };
+const CLIENT_GONE: BoundedBody = { kind: "client_gone" };
+
+/**
+ * Reads at most `maxBytes` of a request's body straight from Node's `IncomingMessage`, with
+ * what `readBoundedBytes` does on a `Request`: a `Content-Length` over the limit is refused
+ * unread, what arrives is counted, and a body that fails or stops short is `client_gone`.
+ * Past the limit it stops reading and leaves the rest to `@hono/node-server`, which drains
+ * it after the answer (and cuts a connection that keeps sending).
+ */
+export function readIncomingBody(
+  incoming: IncomingMessage,
+  maxBytes: number,
+): Promise<BoundedBody> {
+  const declared = Number(incoming.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(TOO_LARGE);
+  if (incoming.readableEnded) return Promise.resolve(EMPTY);
+  if (incoming.destroyed) return Promise.resolve(CLIENT_GONE);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (read: BoundedBody) => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onGone);
+      incoming.off("close", onGone);
+      resolve(read);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        incoming.pause();
+        settle(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      if (chunks.length === 0) return settle(EMPTY);
+      const joined = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      settle({ kind: "read", bytes: joined as Uint8Array<ArrayBuffer> });
+    };
+    const onGone = () => settle(CLIENT_GONE);
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onGone);
+    incoming.on("close", onGone);
+  });
+}
+
+/**
+ * The Node server's {@link NativeRequestAccess}: the body read from `c.env.incoming` and the
+ * caller's presence from `c.env.outgoing`, so that `@hono/node-server` keeps its
+ * lightweight `Request` (no `Request`, body stream or `AbortController` per request).
+ */
+export const nodeRequestAccess: NativeRequestAccess = {
+  readBody(env, maxBytes) {
+    const incoming = bindings(env)?.incoming;
+    return incoming === undefined ? undefined : readIncomingBody(incoming, maxBytes);
+  },
+  caller(env): CallerPresence | undefined {
+    const outgoing = bindings(env)?.outgoing;
+    if (outgoing === undefined) return undefined;
+    // Destroyed before its answer was written: the connection closed under it.
+    return {
+      get aborted() {
+        return outgoing.destroyed && !outgoing.writableFinished;
+      },
+    };
+  },
+};
