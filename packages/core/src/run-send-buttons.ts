@@ -1,6 +1,11 @@
 import { Effect } from "effect";
 import type { SendButtonsError } from "./errors.js";
-import { type SendButtonsCommand, type SendButtonsDeps, sendButtons } from "./send-buttons.js";
+import {
+  deliverPlan,
+  prepareSend,
+  type SendButtonsCommand,
+  type SendButtonsDeps,
+} from "./send-buttons.js";
 import type { SendButtonsResult } from "./send-buttons-result.js";
 
 export type SendButtonsOutcome =
@@ -15,7 +20,11 @@ export async function runSendButtons(
   deps: SendButtonsDeps,
   command: SendButtonsCommand,
 ): Promise<SendButtonsOutcome> {
-  const result = await Effect.runPromise(Effect.result(sendButtons(deps, command)));
+  // The steps before the send are plain async code (see `prepareSend`): a request refused
+  // there never starts a fiber. Only the send itself runs in Effect.
+  const prepared = await prepareSend(deps, command);
+  if (!prepared.ok) return prepared;
+  const result = await Effect.runPromise(Effect.result(deliverPlan(deps, command, prepared.plan)));
   return result._tag === "Success"
     ? { ok: true, value: result.success }
     : { ok: false, error: result.failure };

@@ -29,7 +29,7 @@ import type { Authenticator, Principal } from "./ports/authenticator.js";
 import type { ChannelPort, SendReceipt } from "./ports/channel.js";
 import type { ChannelDirectory } from "./ports/channel-directory.js";
 import type { Clock } from "./ports/clock.js";
-import type { ConversationDirectory } from "./ports/conversation-directory.js";
+import type { Conversation, ConversationDirectory } from "./ports/conversation-directory.js";
 import type { IdempotencyKey, IdempotencyStore } from "./ports/idempotency-store.js";
 import type { Logger } from "./ports/logger.js";
 import type { MessageLog } from "./ports/message-log.js";
@@ -108,169 +108,220 @@ export const sendButtons = (
   deps: SendButtonsDeps,
   command: SendButtonsCommand,
 ): Effect.Effect<SendButtonsResult, SendButtonsError> =>
-  Effect.gen(function* () {
-    const newId = deps.newId ?? defaultNewId;
-    const requestId = command.requestId ?? newId();
-    const startedAt = deps.clock.now();
-    const principal = command.principal ?? (yield* authenticate(deps.authenticator, command.token));
+  Effect.flatMap(
+    Effect.promise(() => prepareSend(deps, command)),
+    (prepared) =>
+      prepared.ok ? deliverPlan(deps, command, prepared.plan) : Effect.fail(prepared.error),
+  );
 
-    const built = createButtonMessage(command.message);
-    if (!built.ok) {
-      return yield* new InvalidMessage({
-        issues: built.issues,
-        message: "the message is not valid",
-      });
+/** What the steps before the send found: everything the delivery needs. */
+export interface SendPlan {
+  readonly newId: () => string;
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly principal: Principal;
+  readonly message: ButtonMessage;
+  readonly agentId: string;
+  readonly conversation: Conversation;
+  readonly channel: ChannelPort;
+}
+
+/** The plan, or the expected failure that ends the request before anything is sent. */
+export type PreparedSend =
+  | { readonly ok: true; readonly plan: SendPlan }
+  | { readonly ok: false; readonly error: SendButtonsError };
+
+const refused = (error: SendButtonsError): PreparedSend => ({ ok: false, error });
+
+/**
+ * The steps before the send — authenticate, validate, look up, authorise, check the
+ * channel's capabilities — as plain async code: lookups and checks that neither retry nor
+ * time out gain nothing from a fiber, and cost one per step (see issue 11). A rejection of
+ * a port rejects, the defect it is.
+ */
+export async function prepareSend(
+  deps: SendButtonsDeps,
+  command: SendButtonsCommand,
+): Promise<PreparedSend> {
+  const newId = deps.newId ?? defaultNewId;
+  const requestId = command.requestId ?? newId();
+  const startedAt = deps.clock.now();
+  let principal = command.principal;
+  if (principal === undefined) {
+    const token = command.token;
+    if (token === undefined || token.trim() === "") {
+      return refused(
+        new Unauthorized({ reason: "missing_token", message: "a bearer token is required" }),
+      );
     }
-    const message = built.value;
+    principal = await deps.authenticator.authenticate(token);
+    if (principal === undefined) {
+      return refused(
+        new Unauthorized({ reason: "invalid_token", message: "the bearer token is not valid" }),
+      );
+    }
+  }
 
-    const agent = yield* Effect.promise(() => deps.agents.findAgent(command.agentId));
-    if (agent === undefined) {
-      return yield* new AgentNotFound({
+  const built = createButtonMessage(command.message);
+  if (!built.ok) {
+    return refused(
+      new InvalidMessage({ issues: built.issues, message: "the message is not valid" }),
+    );
+  }
+  const message = built.value;
+
+  const agent = await deps.agents.findAgent(command.agentId);
+  if (agent === undefined) {
+    return refused(
+      new AgentNotFound({
         agentId: command.agentId,
         message: `agent ${command.agentId} was not found`,
-      });
-    }
-    if (agent.organizationId !== principal.organizationId) {
-      return yield* new Forbidden({
+      }),
+    );
+  }
+  if (agent.organizationId !== principal.organizationId) {
+    return refused(
+      new Forbidden({
         agentId: agent.id,
         message: "the agent does not belong to your organization",
-      });
-    }
-
-    const conversation = yield* Effect.promise(() =>
-      deps.conversations.findConversation(command.conversationId),
+      }),
     );
-    if (conversation === undefined || conversation.organizationId !== principal.organizationId) {
-      return yield* new ConversationNotFound({
+  }
+
+  const conversation = await deps.conversations.findConversation(command.conversationId);
+  if (conversation === undefined || conversation.organizationId !== principal.organizationId) {
+    return refused(
+      new ConversationNotFound({
         conversationId: command.conversationId,
         message: `conversation ${command.conversationId} was not found`,
-      });
-    }
-
-    const channel = yield* Effect.promise(() =>
-      deps.channels.findChannel(conversation.channelConnectionId),
+      }),
     );
-    if (channel === undefined) {
-      return yield* new ChannelNotConfigured({
+  }
+
+  const channel = await deps.channels.findChannel(conversation.channelConnectionId);
+  if (channel === undefined) {
+    return refused(
+      new ChannelNotConfigured({
         channelConnectionId: conversation.channelConnectionId,
         message: "no channel is configured for this conversation's connection",
-      });
-    }
-    const capabilityIssues = checkCapabilities(message, channel.capabilities);
-    if (capabilityIssues.length > 0) {
-      return yield* new InvalidMessage({
+      }),
+    );
+  }
+  const capabilityIssues = checkCapabilities(message, channel.capabilities);
+  if (capabilityIssues.length > 0) {
+    return refused(
+      new InvalidMessage({
         issues: capabilityIssues,
         message: `the message does not fit what ${channel.provider} can send`,
-      });
-    }
-
-    const policy = resolveDeliveryPolicy(deps.policy);
-    const logFields = {
+      }),
+    );
+  }
+  return {
+    ok: true,
+    plan: {
+      newId,
       requestId,
-      provider: channel.provider,
+      startedAt,
+      principal,
+      message,
       agentId: agent.id,
-      conversationId: conversation.id,
-    };
-    const progress: DeliveryProgress = { attempted: false };
-    const deliver = deliverWithRetries(channel, conversation.recipient, message, {
-      policy,
-      requestId,
-      logger: deps.logger,
-      logFields,
-      progress,
-      signal: command.signal,
-      callerSignal: command.callerSignal,
-    }).pipe(
-      Effect.map(
-        (providerMessageId): SendButtonsResult => ({
+      conversation,
+      channel,
+    },
+  };
+}
+
+/**
+ * The send of a prepared plan, in Effect: the attempts with their timeout and retries, the
+ * shutdown signal's cut, the idempotency key's claim and settlement, the record in the
+ * message log and the log lines.
+ */
+export function deliverPlan(
+  deps: SendButtonsDeps,
+  command: SendButtonsCommand,
+  plan: SendPlan,
+): Effect.Effect<SendButtonsResult, SendButtonsError> {
+  const { newId, requestId, startedAt, principal, message, conversation, channel } = plan;
+  const policy = resolveDeliveryPolicy(deps.policy);
+  const logFields = {
+    requestId,
+    provider: channel.provider,
+    agentId: plan.agentId,
+    conversationId: conversation.id,
+  };
+  const progress: DeliveryProgress = { attempted: false };
+  const deliver = deliverWithRetries(channel, conversation.recipient, message, {
+    policy,
+    requestId,
+    logger: deps.logger,
+    logFields,
+    progress,
+    signal: command.signal,
+    callerSignal: command.callerSignal,
+  }).pipe(
+    // What follows a send that went out, in one step: it neither retries nor times out.
+    Effect.flatMap((providerMessageId) =>
+      Effect.promise(async (): Promise<SendButtonsResult> => {
+        const result: SendButtonsResult = {
           messageId: newId(),
           providerMessageId,
           provider: channel.provider,
           conversationId: conversation.id,
           status: "sent",
+        };
+        if (deps.messageLog !== undefined) {
+          try {
+            await deps.messageLog.record({
+              messageId: result.messageId,
+              providerMessageId: result.providerMessageId,
+              provider: result.provider,
+              organizationId: principal.organizationId,
+              connectionId: conversation.channelConnectionId,
+              conversationId: conversation.id,
+              recipient: conversation.recipient,
+              buttons: message.buttons,
+              sentAt: new Date(deps.clock.now()),
+            });
+          } catch (failure) {
+            deps.logger.log("warn", "send_buttons.not_recorded", {
+              ...logFields,
+              messageId: result.messageId,
+              errorName: failure instanceof Error ? failure.name : typeof failure,
+            });
+          }
+        }
+        deps.logger.log("info", "send_buttons.sent", {
+          ...logFields,
+          messageId: result.messageId,
+          providerMessageId: result.providerMessageId,
+          durationMs: deps.clock.now() - startedAt,
+        });
+        return result;
+      }),
+    ),
+    Effect.tapError((error) =>
+      Effect.sync(() =>
+        deps.logger.log("error", "send_buttons.failed", {
+          ...logFields,
+          error: error._tag,
+          providerCode: error.providerCode,
+          durationMs: deps.clock.now() - startedAt,
         }),
       ),
-      Effect.tap((result) =>
-        deps.messageLog === undefined
-          ? Effect.void
-          : Effect.tryPromise(() =>
-              (deps.messageLog as MessageLog).record({
-                messageId: result.messageId,
-                providerMessageId: result.providerMessageId,
-                provider: result.provider,
-                organizationId: principal.organizationId,
-                connectionId: conversation.channelConnectionId,
-                conversationId: conversation.id,
-                recipient: conversation.recipient,
-                buttons: message.buttons,
-                sentAt: new Date(deps.clock.now()),
-              }),
-            ).pipe(
-              Effect.catch((failure) =>
-                Effect.sync(() =>
-                  deps.logger.log("warn", "send_buttons.not_recorded", {
-                    ...logFields,
-                    messageId: result.messageId,
-                    errorName:
-                      failure.cause instanceof Error ? failure.cause.name : typeof failure.cause,
-                  }),
-                ),
-              ),
-            ),
-      ),
-      Effect.tap((result) =>
-        Effect.sync(() =>
-          deps.logger.log("info", "send_buttons.sent", {
-            ...logFields,
-            messageId: result.messageId,
-            providerMessageId: result.providerMessageId,
-            durationMs: deps.clock.now() - startedAt,
-          }),
-        ),
-      ),
-      Effect.tapError((error) =>
-        Effect.sync(() =>
-          deps.logger.log("error", "send_buttons.failed", {
-            ...logFields,
-            error: error._tag,
-            providerCode: error.providerCode,
-            durationMs: deps.clock.now() - startedAt,
-          }),
-        ),
-      ),
-    );
-
-    if (command.idempotencyKey === undefined || deps.idempotency === undefined) {
-      return yield* deliver;
-    }
-    return yield* onlyOnce(deps.idempotency, {
-      key: { organizationId: principal.organizationId, key: command.idempotencyKey },
-      fingerprint: fingerprintOf(command, message),
-      logger: deps.logger,
-      requestId,
-      progress,
-      run: deliver,
-    });
-  });
-
-function authenticate(
-  authenticator: Authenticator,
-  token: string | undefined,
-): Effect.Effect<Principal, Unauthorized> {
-  if (token === undefined || token.trim() === "") {
-    return Effect.fail(
-      new Unauthorized({ reason: "missing_token", message: "a bearer token is required" }),
-    );
-  }
-  return Effect.flatMap(
-    Effect.promise(() => authenticator.authenticate(token)),
-    (principal) =>
-      principal === undefined
-        ? Effect.fail(
-            new Unauthorized({ reason: "invalid_token", message: "the bearer token is not valid" }),
-          )
-        : Effect.succeed(principal),
+    ),
   );
+
+  if (command.idempotencyKey === undefined || deps.idempotency === undefined) {
+    return deliver;
+  }
+  return onlyOnce(deps.idempotency, {
+    key: { organizationId: principal.organizationId, key: command.idempotencyKey },
+    fingerprint: fingerprintOf(command, message),
+    logger: deps.logger,
+    requestId,
+    progress,
+    run: deliver,
+  });
 }
 
 /** Whether any attempt has been handed to the channel: after that, a cut send may have gone. */
@@ -309,24 +360,7 @@ function deliverWithRetries(
       }
       attempt += 1;
       progress.attempted = true;
-      return Effect.tryPromise({
-        try: (interrupted) =>
-          sendWithin(channel, recipient, message, requestId, policy, interrupted),
-        catch: (cause) => asProviderError(cause, channel.provider),
-      }).pipe(
-        // Only for an adapter that ignores its signal: any other settles on the abort itself.
-        Effect.timeoutOrElse({
-          duration: policy.attemptTimeoutMs + ABORT_GRACE_MS,
-          orElse: () =>
-            Effect.fail(
-              new ProviderUnavailable({
-                provider: channel.provider,
-                retryable: true,
-                deliveryUnknown: true,
-                message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
-              }),
-            ),
-        }),
+      return sendWithin(channel, recipient, message, requestId, policy).pipe(
         Effect.tapError((error) =>
           Effect.sync(() =>
             logger.log("warn", "send_buttons.attempt_failed", {
@@ -351,10 +385,13 @@ function deliverWithRetries(
 }
 
 /**
- * One attempt, abandoned after `attemptTimeoutMs` by aborting the adapter's signal rather
- * than by walking away from it: the adapter then settles with its own verdict, which knows
- * what a timer here cannot — whether the request had left (a request still waiting for a
- * pooled connection is "not sent", and safe to retry).
+ * One attempt, with the one abort signal the adapter gets. After `attemptTimeoutMs` the
+ * attempt is abandoned by aborting that signal rather than by walking away from it: the
+ * adapter then settles with its own verdict, which knows what a timer here cannot —
+ * whether the request had left (a request still waiting for a pooled connection is "not
+ * sent", and safe to retry). Only an adapter that ignores its signal is walked away from,
+ * {@link ABORT_GRACE_MS} later, as delivery-unknown. An interrupted attempt (the shutdown
+ * signal's cut) aborts the signal too. One timer and one `AbortController` per attempt.
  */
 function sendWithin(
   channel: ChannelPort,
@@ -362,18 +399,46 @@ function sendWithin(
   message: ButtonMessage,
   requestId: string,
   policy: DeliveryPolicy,
-  interrupted: AbortSignal,
-): Promise<SendReceipt> {
-  const attempt = new AbortController();
-  const giveUp = () => attempt.abort(interrupted.reason);
-  const timer = setTimeout(
-    () => attempt.abort(new DOMException("the attempt timed out", "TimeoutError")),
-    policy.attemptTimeoutMs,
-  );
-  interrupted.addEventListener("abort", giveUp, { once: true });
-  return channel.send(recipient, message, { requestId, signal: attempt.signal }).finally(() => {
-    clearTimeout(timer);
-    interrupted.removeEventListener("abort", giveUp);
+): Effect.Effect<SendReceipt, ProviderError> {
+  return Effect.callback<SendReceipt, ProviderError>((resume) => {
+    const attempt = new AbortController();
+    let timer = setTimeout(() => {
+      attempt.abort(new DOMException("the attempt timed out", "TimeoutError"));
+      timer = setTimeout(
+        () =>
+          resume(
+            Effect.fail(
+              new ProviderUnavailable({
+                provider: channel.provider,
+                retryable: true,
+                deliveryUnknown: true,
+                message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
+              }),
+            ),
+          ),
+        ABORT_GRACE_MS,
+      );
+    }, policy.attemptTimeoutMs);
+    let sent: Promise<SendReceipt>;
+    try {
+      sent = channel.send(recipient, message, { requestId, signal: attempt.signal });
+    } catch (cause) {
+      sent = Promise.reject(cause);
+    }
+    sent.then(
+      (receipt) => {
+        clearTimeout(timer);
+        resume(Effect.succeed(receipt));
+      },
+      (cause: unknown) => {
+        clearTimeout(timer);
+        resume(Effect.fail(asProviderError(cause, channel.provider)));
+      },
+    );
+    return Effect.sync(() => {
+      clearTimeout(timer);
+      attempt.abort(new DOMException("the attempt was interrupted", "AbortError"));
+    });
   });
 }
 
@@ -394,12 +459,13 @@ function cutShortBy<A>(
         ? `the send to ${provider} was cut short; the message may or may not have been sent`
         : `the send to ${provider} was cut short before it started`,
     });
-  const aborted = Effect.callback<never, ProviderError>((resume, unregistered) => {
+  // Its listener let go of by the cleanup the callback returns, rather than by an abort
+  // signal of its own: Effect would make one for each request, and abort it (with a
+  // DOMException, which captures a stack) every time the delivery wins the race.
+  const aborted = Effect.callback<never, ProviderError>((resume) => {
     const fail = () => resume(Effect.fail(cutShort()));
     signal.addEventListener("abort", fail, { once: true });
-    unregistered.addEventListener("abort", () => signal.removeEventListener("abort", fail), {
-      once: true,
-    });
+    return Effect.sync(() => signal.removeEventListener("abort", fail));
   });
   return Effect.suspend(() =>
     signal.aborted ? Effect.fail(cutShort()) : Effect.raceFirst(delivery, aborted),
