@@ -1,5 +1,5 @@
 import type { LogFields, Logger, LogLevel } from "@replykit/core";
-import { markAsRedacting, redactFields } from "./redact.js";
+import { markAsRedacting, redactField } from "./redact.js";
 
 export interface JsonLoggerOptions {
   /** Where each line goes. Default `console.log`, which every runtime (Node, Workers…) collects. */
@@ -30,8 +30,9 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
         level,
         event,
       };
-      for (const [key, value] of Object.entries(redactFields(fields))) {
-        if (!(key in line)) line[key] = value;
+      // Each field redacted as it is copied into the line: no copy of the fields first.
+      for (const key of Object.keys(fields)) {
+        if (!(key in line)) line[key] = redactField(key, fields[key]);
       }
       write(JSON.stringify(line));
     },

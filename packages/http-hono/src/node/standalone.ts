@@ -26,6 +26,7 @@ import {
   demoConfig,
   OTHER_AGENT_ID,
 } from "../demo/demo-config.js";
+import { stdoutLines } from "./log-writer.js";
 import { nodeRequestAccess } from "./native-request.js";
 import { type CloseReport, LISTEN_DEFAULTS, listen } from "./server.js";
 import { type OpenedStores, openPostgresStores } from "./shared-stores.js";
@@ -87,7 +88,10 @@ const environmentSchema = z
 
 export interface StandaloneOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Where JSON log lines go. Default `console.log`. */
+  /**
+   * Where JSON log lines go. Default: standard output, in batches written after each turn
+   * of the event loop (see `batchedLineWriter`), so that no request waits on a write.
+   */
   readonly writeLog?: (line: string) => void;
   /**
    * The channel drivers: `createDriverContainer()` from `@replykit/http-hono/composition`,
@@ -184,7 +188,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     const stores = opened;
     const logger = createJsonLogger({
       level: settings.LOG_LEVEL as LogLevel,
-      ...(options.writeLog === undefined ? {} : { write: options.writeLog }),
+      write: options.writeLog ?? ((line) => stdoutLines().write(line)),
     });
     // Aborted by the server when the shutdown grace period ends with requests in flight.
     const shutdown = new AbortController();
@@ -236,6 +240,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       // Last: a send interrupted above records its key's outcome in the store first.
       await stores?.close();
       await simulator?.close();
+      if (options.writeLog === undefined) stdoutLines().flush();
       return report;
     };
     return {
