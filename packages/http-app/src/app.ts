@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   type ChannelPort,
+  type Logger,
   runSendButtons,
   type SendButtonsDeps,
   type SendButtonsOutcome,
@@ -99,6 +100,16 @@ export interface AppDeps extends SendButtonsDeps {
   readonly native?: NativeRequestAccess;
 }
 
+/** The use case's line for a message sent, which the app folds into `http.request`. */
+const SENT_EVENT = "send_buttons.sent";
+
+/** `logger` without the lines of one event. */
+const withoutLine = (logger: Logger, event: string): Logger => ({
+  log: (level, name, fields) => {
+    if (name !== event) logger.log(level, name, fields);
+  },
+});
+
 function describeDefect(error: unknown): Record<string, string> {
   return error instanceof Error
     ? { errorName: error.name, errorMessage: error.message }
@@ -114,7 +125,9 @@ export function createApp(deps: AppDeps) {
   // A logger that redacts every line itself (createJsonLogger) is used as it is; any other
   // is wrapped, so that no line reaches it unredacted and none is redacted twice.
   const logger = withRedaction(deps.logger);
-  const useCaseDeps: SendButtonsDeps = { ...deps, logger };
+  // One line per request sent: the use case's `send_buttons.sent` is not written, its fields
+  // go on the request's `http.request` line (see `logFields` below). Every other line is.
+  const useCaseDeps: SendButtonsDeps = { ...deps, logger: withoutLine(logger, SENT_EVENT) };
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new Error(`maxBodyBytes must be a positive integer, not ${maxBodyBytes}`);
@@ -226,7 +239,17 @@ export function createApp(deps: AppDeps) {
           logDefect(c, defect);
           return respondWithError(c, internalError(requestIdValue));
         }
-        if (outcome.ok) return c.json(outcome.value, 200);
+        if (outcome.ok) {
+          const sent = outcome.value;
+          c.set("logFields", {
+            provider: sent.provider,
+            agentId: command.agentId,
+            conversationId: sent.conversationId,
+            messageId: sent.messageId,
+            providerMessageId: sent.providerMessageId,
+          });
+          return c.json(sent, 200);
+        }
         if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
           return respondWithError(
             c,

@@ -126,9 +126,9 @@ describe("logs of the app", () => {
     expect((await send(TOKEN, "req-1")).status).toBe(200);
     expect((await send(`${TOKEN}-wrong`, "req-2")).status).toBe(401);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed.map((line) => line.event)).toEqual(
-      expect.arrayContaining(["send_buttons.sent", "http.request"]),
-    );
+    // One line per request: the message sent is on its http.request line.
+    expect(parsed.map((line) => line.event)).toEqual(["http.request", "http.request"]);
+    expect(parsed[0]).toMatchObject({ status: 200, messageId: expect.any(String) });
     for (const line of parsed) expect(["req-1", "req-2"]).toContain(line.requestId);
     expect(lines.join("\n")).not.toContain(TOKEN);
     expect(parsed.find((line) => line.requestId === "req-2")).toMatchObject({
@@ -164,6 +164,10 @@ describe("logs of the app", () => {
     const lines: string[] = [];
     const logger = createJsonLogger({ write: (line) => lines.push(line) });
     const log = vi.spyOn(logger, "log");
+    // A first attempt that fails: its warn line carries the agent id (a message sent is
+    // on the http.request line, with the id the request gave).
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    channel.answerNext({ kind: "unavailable", providerCode: 130429 });
     const app = createApp({
       authenticator: new InMemoryAuthenticator({
         [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
@@ -174,9 +178,10 @@ describe("logs of the app", () => {
       conversations: new InMemoryConversationDirectory([
         { id: "conv_a", organizationId: "org_a", channelConnectionId: "c1", recipient: "5511" },
       ]),
-      channels: new InMemoryChannelDirectory({ c1: new FakeChannel({ provider: "whatsapp" }) }),
+      channels: new InMemoryChannelDirectory({ c1: channel }),
       clock: new ManualClock(),
       logger,
+      policy: { initialBackoffMs: 1, maxBackoffMs: 1 },
     });
     const response = await app.request("/messages/interactive/send-buttons", {
       method: "POST",
@@ -190,11 +195,13 @@ describe("logs of the app", () => {
       }),
     });
     expect(response.status).toBe(200);
-    const sent = log.mock.calls.find(([, event]) => event === "send_buttons.sent");
+    const failed = log.mock.calls.find(([, event]) => event === "send_buttons.attempt_failed");
     // The JSON logger gets the use case's own fields: no redacted copy made before its pass.
-    expect(sent?.[2]?.agentId).toBe(agentId);
+    expect(failed?.[2]?.agentId).toBe(agentId);
     expect(reads).toBe(1);
-    const line = lines.map((text) => JSON.parse(text)).find((l) => l.event === "send_buttons.sent");
+    const line = lines
+      .map((text) => JSON.parse(text))
+      .find((l) => l.event === "send_buttons.attempt_failed");
     expect(line).toMatchObject({ agentId: { id: "agent_a" } });
   });
 

@@ -717,6 +717,12 @@ describe.each([
         path: SEND_BUTTONS_PATH,
         status: 200,
         durationMs: expect.any(Number),
+        // The sent message's, on the same line: one line per request.
+        provider: "whatsapp",
+        agentId: VALID.agentId,
+        conversationId: VALID.conversationId,
+        messageId: expect.any(String),
+        providerMessageId: expect.any(String),
       });
     });
   });

@@ -13,5 +13,7 @@ export interface AppEnv {
     jsonBody: unknown;
     /** The envelope `code` of an error answer, for the request log. */
     errorCode: string | undefined;
+    /** What the handler adds to the request's `http.request` line, e.g. the message's ids. */
+    logFields: Readonly<Record<string, string>> | undefined;
   };
 }
