@@ -12,6 +12,9 @@ import type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
  */
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 
+/** URLs whose origin the transport remembers; past it, it forgets them all and starts again. */
+const MAX_CACHED_URLS = 1_024;
+
 export interface UndiciTransportOptions {
   /**
    * Where requests go. By default a keep-alive `Agent` owned by the transport (closed by
@@ -61,9 +64,21 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
       : undefined;
   const dispatcher = options.dispatcher ?? (owned as Dispatcher);
   const slotsByOrigin = new Map<string, ConnectionSlots>();
+  // An adapter posts to the same few URLs again and again: each is parsed once.
+  const originByUrl = new Map<string, string>();
+  const originOf = (url: string): string => {
+    let origin = originByUrl.get(url);
+    if (origin === undefined) {
+      origin = new URL(url).origin;
+      // Bounded: a URL that carries a per-message id must not grow it without end.
+      if (originByUrl.size >= MAX_CACHED_URLS) originByUrl.clear();
+      originByUrl.set(url, origin);
+    }
+    return origin;
+  };
   const slotsFor = (url: string): ConnectionSlots | undefined => {
     if (connections === undefined) return undefined;
-    const origin = new URL(url).origin;
+    const origin = originOf(url);
     let slots = slotsByOrigin.get(origin);
     if (slots === undefined) {
       slots = new ConnectionSlots(connections);
