@@ -8,9 +8,9 @@ import {
 } from "@replykit/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
 import { requireBearer } from "./auth/bearer.js";
+import { answerHeaders, completeJson } from "./http-errors/complete-response.js";
 import type { FieldIssue } from "./http-errors/envelope.js";
 import {
   fromClientErrorStatus,
@@ -20,12 +20,11 @@ import {
   routeNotFound,
   shuttingDown,
 } from "./http-errors/http-error.js";
-import { respondWithError } from "./http-errors/respond.js";
+import { respondWithError, typedAs } from "./http-errors/respond.js";
 import { type AuthFailureLimit, AuthFailureLimiter } from "./limits/auth-failure-limiter.js";
 import { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
 import { loggablePath } from "./logging/loggable-path.js";
 import { withRedaction } from "./logging/redact.js";
-import { requestId } from "./logging/request-id.js";
 import { requestLog } from "./logging/request-log.js";
 import type { AppEnv } from "./routes/app-env.js";
 import { bodyIssues, headerIssues } from "./routes/body-issues.js";
@@ -145,10 +144,9 @@ export function createApp(deps: AppDeps) {
     });
 
   const app = new OpenAPIHono<AppEnv>();
-  app.use("*", requestId(deps.newRequestId));
-  // No browser renders these answers, but a JSON API behind a proxy gains from the same
-  // hardening (nosniff, no framing, no referrer, HSTS) at the cost of a few header writes.
-  app.use("*", secureHeaders());
+  // The request id and the security headers (hono's secureHeaders defaults), on every
+  // answer: set with the others on an answer of completeJson, added to any other.
+  app.use("*", answerHeaders(deps.newRequestId));
   // Before the access log: probes every few seconds would drown it.
   mountHealth(app, {
     readiness: deps.readiness,
@@ -248,7 +246,7 @@ export function createApp(deps: AppDeps) {
             messageId: sent.messageId,
             providerMessageId: sent.providerMessageId,
           });
-          return c.json(sent, 200);
+          return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
         }
         if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
           return respondWithError(

@@ -114,8 +114,13 @@ export const jsonBody = (maxBytes: number, native?: NativeRequestAccess) =>
         c.set("errorCode", CLIENT_CLOSED_REQUEST.code);
         return c.body(null, CLIENT_CLOSED_REQUEST.status as UnofficialStatusCode);
       }
-      if (read.reason === "too_large") c.header("Connection", "close");
-      return respondWithError(c, invalidRequest(read.issues, requestId));
+      const refusal = invalidRequest(read.issues, requestId);
+      return respondWithError(
+        c,
+        read.reason === "too_large"
+          ? { ...refusal, headers: { ...refusal.headers, Connection: "close" } }
+          : refusal,
+      );
     }
     let parsed: unknown;
     try {

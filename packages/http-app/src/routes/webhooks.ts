@@ -64,15 +64,18 @@ export function mountWebhooks(
       return c.body(null, 400);
     }
     if (read.kind === "too_large") {
-      c.header("Connection", "close");
       return respondWithError(
         c,
-        httpErrorOf(400, {
-          type: "invalid_request",
-          code: "body_too_large",
-          message: `the webhook body is larger than the limit of ${maxBytes} bytes`,
-          requestId: c.get("requestId"),
-        }),
+        httpErrorOf(
+          400,
+          {
+            type: "invalid_request",
+            code: "body_too_large",
+            message: `the webhook body is larger than the limit of ${maxBytes} bytes`,
+            requestId: c.get("requestId"),
+          },
+          { Connection: "close" },
+        ),
       );
     }
     const outcome = await receiveWebhook(receiveDeps, c.req.param("connectionId") ?? "", {
