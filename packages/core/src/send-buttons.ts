@@ -345,6 +345,25 @@ function deliverWithRetries(
   message: ButtonMessage,
   { policy, requestId, logger, logFields, progress, signal, callerSignal }: DeliveryOptions,
 ): Effect.Effect<string, ProviderError> {
+  const provider = channel.provider;
+  // The failure of a send cut short by `signal`: read when it aborts, whether an attempt
+  // had started by then. Never retried, nor logged as an attempt's failure.
+  const cuts = new WeakSet<ProviderError>();
+  const cutShort = (): ProviderError => {
+    const error = new ProviderUnavailable({
+      provider,
+      retryable: true,
+      ...(progress.attempted ? { deliveryUnknown: true } : {}),
+      message: progress.attempted
+        ? `the send to ${provider} was cut short; the message may or may not have been sent`
+        : `the send to ${provider} was cut short before it started`,
+    });
+    cuts.add(error);
+    return error;
+  };
+  const { schedule, times, while: retryable } = retryPolicy(policy);
+  const retried = (error: ProviderError) => !cuts.has(error) && retryable(error);
+
   const delivery = Effect.suspend(() => {
     // Counted per run of the returned effect, which may be run more than once.
     let attempt = 0;
@@ -352,36 +371,53 @@ function deliverWithRetries(
       if (callerSignal?.aborted === true) {
         return Effect.fail(
           new ProviderUnavailable({
-            provider: channel.provider,
+            provider,
             retryable: false,
-            message: `not sent to ${channel.provider}: the caller stopped waiting before the send started`,
+            message: `not sent to ${provider}: the caller stopped waiting before the send started`,
           }),
         );
       }
       attempt += 1;
       progress.attempted = true;
-      return sendWithin(channel, recipient, message, requestId, policy).pipe(
+      return sendWithin(channel, recipient, message, requestId, policy, signal, cutShort).pipe(
         Effect.tapError((error) =>
-          Effect.sync(() =>
-            logger.log("warn", "send_buttons.attempt_failed", {
-              ...logFields,
-              attempt,
-              error: error._tag,
-              providerCode: error.providerCode,
-              retryable: error._tag === "ProviderUnavailable" && error.retryable,
-              deliveryUnknown:
-                error._tag === "ProviderUnavailable" && error.deliveryUnknown === true,
-            }),
-          ),
+          cuts.has(error)
+            ? Effect.void
+            : Effect.sync(() =>
+                logger.log("warn", "send_buttons.attempt_failed", {
+                  ...logFields,
+                  attempt,
+                  error: error._tag,
+                  providerCode: error.providerCode,
+                  retryable: error._tag === "ProviderUnavailable" && error.retryable,
+                  deliveryUnknown:
+                    error._tag === "ProviderUnavailable" && error.deliveryUnknown === true,
+                }),
+              ),
         ),
       );
     });
+    // The first attempt runs alone: it listens to `signal` itself. Only a failure worth a
+    // retry sets up the retries, with the same schedule as if they had wrapped it from the
+    // start (the first failure is replayed to it, so its delay and count are the same),
+    // raced against `signal`, which must also cut a wait between two attempts short.
     return once.pipe(
-      Effect.retry(retryPolicy(policy)),
+      Effect.catch((first) => {
+        if (times < 1 || !retried(first)) return Effect.fail(first);
+        let replayed = false;
+        const retries = Effect.suspend(() => {
+          if (replayed) return once;
+          replayed = true;
+          return Effect.fail(first);
+        }).pipe(Effect.retry({ schedule, times, while: retried }));
+        return signal === undefined ? retries : cutShortBy(signal, retries, cutShort);
+      }),
       Effect.map((receipt) => receipt.providerMessageId),
     );
   });
-  return signal === undefined ? delivery : cutShortBy(signal, delivery, channel.provider, progress);
+  return signal === undefined
+    ? delivery
+    : Effect.suspend(() => (signal.aborted ? Effect.fail(cutShort()) : delivery));
 }
 
 /**
@@ -390,8 +426,9 @@ function deliverWithRetries(
  * adapter then settles with its own verdict, which knows what a timer here cannot —
  * whether the request had left (a request still waiting for a pooled connection is "not
  * sent", and safe to retry). Only an adapter that ignores its signal is walked away from,
- * {@link ABORT_GRACE_MS} later, as delivery-unknown. An interrupted attempt (the shutdown
- * signal's cut) aborts the signal too. One timer and one `AbortController` per attempt.
+ * {@link ABORT_GRACE_MS} later, as delivery-unknown. When `cut` aborts (or the attempt is
+ * interrupted) the signal is aborted too, and the attempt fails at once with `cutShort()`.
+ * One timer and one `AbortController` per attempt; no fiber of its own.
  */
 function sendWithin(
   channel: ChannelPort,
@@ -399,26 +436,41 @@ function sendWithin(
   message: ButtonMessage,
   requestId: string,
   policy: DeliveryPolicy,
+  cut: AbortSignal | undefined,
+  cutShort: () => ProviderError,
 ): Effect.Effect<SendReceipt, ProviderError> {
   return Effect.callback<SendReceipt, ProviderError>((resume) => {
     const attempt = new AbortController();
+    const abandon = () => {
+      clearTimeout(timer);
+      cut?.removeEventListener("abort", onCut);
+      attempt.abort(new DOMException("the attempt was interrupted", "AbortError"));
+    };
+    const onCut = () => {
+      abandon();
+      resume(Effect.fail(cutShort()));
+    };
     let timer = setTimeout(() => {
       attempt.abort(new DOMException("the attempt timed out", "TimeoutError"));
-      timer = setTimeout(
-        () =>
-          resume(
-            Effect.fail(
-              new ProviderUnavailable({
-                provider: channel.provider,
-                retryable: true,
-                deliveryUnknown: true,
-                message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
-              }),
-            ),
+      timer = setTimeout(() => {
+        cut?.removeEventListener("abort", onCut);
+        resume(
+          Effect.fail(
+            new ProviderUnavailable({
+              provider: channel.provider,
+              retryable: true,
+              deliveryUnknown: true,
+              message: `${channel.provider} did not answer within ${policy.attemptTimeoutMs} ms`,
+            }),
           ),
-        ABORT_GRACE_MS,
-      );
+        );
+      }, ABORT_GRACE_MS);
     }, policy.attemptTimeoutMs);
+    cut?.addEventListener("abort", onCut, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      cut?.removeEventListener("abort", onCut);
+    };
     let sent: Promise<SendReceipt>;
     try {
       sent = channel.send(recipient, message, { requestId, signal: attempt.signal });
@@ -427,48 +479,33 @@ function sendWithin(
     }
     sent.then(
       (receipt) => {
-        clearTimeout(timer);
+        settled();
         resume(Effect.succeed(receipt));
       },
       (cause: unknown) => {
-        clearTimeout(timer);
+        settled();
         resume(Effect.fail(asProviderError(cause, channel.provider)));
       },
     );
-    return Effect.sync(() => {
-      clearTimeout(timer);
-      attempt.abort(new DOMException("the attempt was interrupted", "AbortError"));
-    });
+    return Effect.sync(abandon);
   });
 }
 
-/** Fails `delivery` as soon as `signal` aborts, interrupting the attempt under way. */
+/** Fails `retries` with `cutShort()` as soon as `signal` aborts, interrupting them. */
 function cutShortBy<A>(
   signal: AbortSignal,
-  delivery: Effect.Effect<A, ProviderError>,
-  provider: string,
-  progress: DeliveryProgress,
+  retries: Effect.Effect<A, ProviderError>,
+  cutShort: () => ProviderError,
 ): Effect.Effect<A, ProviderError> {
-  // Read when the signal aborts: whether an attempt had started by then.
-  const cutShort = () =>
-    new ProviderUnavailable({
-      provider,
-      retryable: true,
-      ...(progress.attempted ? { deliveryUnknown: true } : {}),
-      message: progress.attempted
-        ? `the send to ${provider} was cut short; the message may or may not have been sent`
-        : `the send to ${provider} was cut short before it started`,
-    });
   // Its listener let go of by the cleanup the callback returns, rather than by an abort
-  // signal of its own: Effect would make one for each request, and abort it (with a
-  // DOMException, which captures a stack) every time the delivery wins the race.
+  // signal of its own, which Effect would abort (with a DOMException) when retries win.
   const aborted = Effect.callback<never, ProviderError>((resume) => {
     const fail = () => resume(Effect.fail(cutShort()));
     signal.addEventListener("abort", fail, { once: true });
     return Effect.sync(() => signal.removeEventListener("abort", fail));
   });
   return Effect.suspend(() =>
-    signal.aborted ? Effect.fail(cutShort()) : Effect.raceFirst(delivery, aborted),
+    signal.aborted ? Effect.fail(cutShort()) : Effect.raceFirst(retries, aborted),
   );
 }
 
