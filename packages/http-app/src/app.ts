@@ -11,7 +11,6 @@ import { HTTPException } from "hono/http-exception";
 import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
 import { requireBearer } from "./auth/bearer.js";
 import { answerHeaders, completeJson } from "./http-errors/complete-response.js";
-import type { FieldIssue } from "./http-errors/envelope.js";
 import {
   fromClientErrorStatus,
   fromSendButtonsError,
@@ -33,10 +32,10 @@ import { mountHealth } from "./routes/health.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
 import type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
-import { SendButtonsRequestSchema } from "./routes/schemas.js";
+import { SendButtonsHeadersSchema, SendButtonsRequestSchema } from "./routes/schemas.js";
 import {
   documentedRoute,
-  routedWithoutBodyValidator,
+  routedWithoutValidators,
   sendButtonsRoute,
   toCommand,
 } from "./routes/send-buttons.js";
@@ -194,94 +193,93 @@ export function createApp(deps: AppDeps) {
   }
   app.openAPIRegistry.registerPath(documentedRoute(route));
   const routes = app
-    .openapi(
-      routedWithoutBodyValidator(route),
-      async (c) => {
-        const requestIdValue = c.get("requestId");
-        // The body `jsonBody` parsed, validated here rather than by a zod-openapi validator
-        // that would read and parse it again; after `Idempotency-Key`, as documented.
-        const input = c.get("jsonBody");
-        const parsed = SendButtonsRequestSchema.safeParse(input);
-        if (!parsed.success) {
-          return respondWithError(
-            c,
-            invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
-          );
-        }
-        const headers = c.req.valid("header");
-        const command = toCommand(parsed.data, {
-          principal: c.get("principal"),
-          idempotencyKey: headers["Idempotency-Key"],
-          requestId: requestIdValue,
-          signal: deps.shutdownSignal,
-          // Aborted when the client hangs up: a send not yet started is then never started.
-          // The runtime's own view when it gives one (the Node server's socket), else the
-          // Request's signal (workerd; on @hono/node-server it would cost a full Request).
-          callerSignal: callerOf(c),
-        });
-        // The channel the use case picks: its limit names the first button over it.
-        let channel: ChannelPort | undefined;
-        const observed: SendButtonsDeps = {
-          ...useCaseDeps,
-          channels: {
-            findChannel: async (channelConnectionId) => {
-              channel = await useCaseDeps.channels.findChannel(channelConnectionId);
-              return channel;
-            },
-          },
-        };
-        let outcome: SendButtonsOutcome;
-        try {
-          outcome = await runSendButtons(observed, command);
-        } catch (defect) {
-          logDefect(c, defect);
-          return respondWithError(c, internalError(requestIdValue));
-        }
-        if (outcome.ok) {
-          const sent = outcome.value;
-          c.set("logFields", {
-            provider: sent.provider,
-            agentId: command.agentId,
-            conversationId: sent.conversationId,
-            messageId: sent.messageId,
-            providerMessageId: sent.providerMessageId,
-          });
-          return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
-        }
-        if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
-          return respondWithError(
-            c,
-            shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
-          );
-        }
-        if (outcome.error._tag === "ChannelNotConfigured") {
-          // A deployment mistake the answer does not detail: the operator needs the connection.
-          logger.log("error", "http.channel_not_configured", {
-            requestId: requestIdValue,
-            channelConnectionId: outcome.error.channelConnectionId,
-          });
-        }
-        const buttons = {
-          given: command.message.buttons.length,
-          allowed: channel?.capabilities.maxButtons,
-        };
+    .openapi(routedWithoutValidators(route), async (c) => {
+      const requestIdValue = c.get("requestId");
+      // The headers the route documents, validated here rather than by a zod-openapi
+      // validator, which would copy every header of the request into an object first.
+      const headers = SendButtonsHeadersSchema.safeParse({
+        "Idempotency-Key": c.req.header("Idempotency-Key"),
+        "X-Request-Id": c.req.header("X-Request-Id"),
+      });
+      if (!headers.success) {
         return respondWithError(
           c,
-          fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
-            fieldIssuesOf(issues, buttons),
-          ),
+          invalidRequest(headerIssues(headers.error.issues), requestIdValue),
         );
-      },
-      (result, c) => {
-        if (result.success) return;
-        // Only the headers are validated by zod-openapi (see routedWithoutBodyValidator).
-        const issues: FieldIssue[] =
-          result.target === "header"
-            ? headerIssues(result.error.issues)
-            : bodyIssues(result.error.issues, c.get("jsonBody"));
-        return respondWithError(c, invalidRequest(issues, c.get("requestId")));
-      },
-    )
+      }
+      // The body `jsonBody` parsed, validated here rather than by a zod-openapi validator
+      // that would read and parse it again; after `Idempotency-Key`, as documented.
+      const input = c.get("jsonBody");
+      const parsed = SendButtonsRequestSchema.safeParse(input);
+      if (!parsed.success) {
+        return respondWithError(
+          c,
+          invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
+        );
+      }
+      const command = toCommand(parsed.data, {
+        principal: c.get("principal"),
+        idempotencyKey: headers.data["Idempotency-Key"],
+        requestId: requestIdValue,
+        signal: deps.shutdownSignal,
+        // Aborted when the client hangs up: a send not yet started is then never started.
+        // The runtime's own view when it gives one (the Node server's socket), else the
+        // Request's signal (workerd; on @hono/node-server it would cost a full Request).
+        callerSignal: callerOf(c),
+      });
+      // The channel the use case picks: its limit names the first button over it.
+      let channel: ChannelPort | undefined;
+      const observed: SendButtonsDeps = {
+        ...useCaseDeps,
+        channels: {
+          findChannel: async (channelConnectionId) => {
+            channel = await useCaseDeps.channels.findChannel(channelConnectionId);
+            return channel;
+          },
+        },
+      };
+      let outcome: SendButtonsOutcome;
+      try {
+        outcome = await runSendButtons(observed, command);
+      } catch (defect) {
+        logDefect(c, defect);
+        return respondWithError(c, internalError(requestIdValue));
+      }
+      if (outcome.ok) {
+        const sent = outcome.value;
+        c.set("logFields", {
+          provider: sent.provider,
+          agentId: command.agentId,
+          conversationId: sent.conversationId,
+          messageId: sent.messageId,
+          providerMessageId: sent.providerMessageId,
+        });
+        return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
+      }
+      if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
+        return respondWithError(
+          c,
+          shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
+        );
+      }
+      if (outcome.error._tag === "ChannelNotConfigured") {
+        // A deployment mistake the answer does not detail: the operator needs the connection.
+        logger.log("error", "http.channel_not_configured", {
+          requestId: requestIdValue,
+          channelConnectionId: outcome.error.channelConnectionId,
+        });
+      }
+      const buttons = {
+        given: command.message.buttons.length,
+        allowed: channel?.capabilities.maxButtons,
+      };
+      return respondWithError(
+        c,
+        fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
+          fieldIssuesOf(issues, buttons),
+        ),
+      );
+    })
     .doc31("/openapi.json", {
       openapi: "3.1.0",
       info: {

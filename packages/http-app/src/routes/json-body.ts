@@ -93,7 +93,7 @@ async function readBounded(read: BoundedBody, maxBytes: number): Promise<BodyRea
  * Before anything looks at the body: `Content-Type: application/json`, at most `maxBytes`,
  * and valid JSON — each a 400 naming `Content-Type` or `body`. The body is read and parsed
  * here and nowhere else: the parsed value is the `jsonBody` variable, which the route's
- * handler validates against the request schema (see `routedWithoutBodyValidator`). The
+ * handler validates against the request schema (see `routedWithoutValidators`). The
  * stream is consumed, so nothing after this may call `c.req.json()` or `c.req.text()`.
  *
  * A body refused as too large is answered with `Connection: close`: the rest of it may

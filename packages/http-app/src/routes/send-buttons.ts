@@ -92,16 +92,19 @@ export function documentedRoute({ middleware: _middleware, ...route }: SendButto
 }
 
 /**
- * The route as it is routed: the same, without the request body, so that @hono/zod-openapi
- * adds neither its media-type gate nor its body validator. That validator would read the
- * body again (`c.req.json()`) and parse it a second time, after `jsonBody` has read it
- * within the size limit and parsed it; the handler validates that parsed value against
- * `SendButtonsRequestSchema` instead. `hide`: {@link documentedRoute} is registered in its
- * place, with the body. The type stays the documented route's, on purpose: the handler's
- * input and `hc` clients are typed by the body clients send, which is the documented one.
+ * The route as it is routed: the same, without its request (body and headers), so that
+ * @hono/zod-openapi adds neither its media-type gate nor a validator. The body validator
+ * would read the body again (`c.req.json()`) and parse it a second time, after `jsonBody`
+ * has read it within the size limit and parsed it; the header validator would copy every
+ * header of the request into an object to validate two. The handler validates both
+ * against `SendButtonsHeadersSchema` and `SendButtonsRequestSchema` instead. `hide`:
+ * {@link documentedRoute} is registered in its place, with both. The type stays the
+ * documented route's, on purpose: `hc` clients are typed by what clients send, which is
+ * the documented request.
  */
-export function routedWithoutBodyValidator<R extends SendButtonsRoute>(route: R): R {
-  return { ...route, hide: true, request: { headers: route.request.headers } };
+export function routedWithoutValidators<R extends SendButtonsRoute>(route: R): R {
+  const { request: _request, ...routed } = route;
+  return { ...routed, hide: true } as unknown as R;
 }
 
 /** The flat fields of the contract as the core's message input. */
