@@ -7,6 +7,7 @@ import {
   systemClock,
 } from "@replykit/core";
 import type { Sql } from "postgres";
+import { deleteInBatches } from "./batches.js";
 
 export interface PostgresIdempotencyStoreOptions {
   /** How long a key is remembered, from its claim. Default 24 hours. */
@@ -144,16 +145,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
    * number deleted. Claims of expired keys take them over anyway: this only reclaims space.
    */
   async sweepExpired(batchSize = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.#sql`
+    return deleteInBatches(
+      batchSize,
+      () => this.#sql`
         DELETE FROM replykit_idempotency_keys WHERE ctid = ANY(ARRAY(
           SELECT ctid FROM replykit_idempotency_keys
           WHERE expires_at <= ${new Date(this.#clock.now())}
-          ORDER BY expires_at LIMIT ${batchSize}))`;
-      total += deleted.count;
-      if (deleted.count < batchSize) return total;
-    }
+          ORDER BY expires_at LIMIT ${batchSize}))`,
+    );
   }
 
   /** Renews this instance's live leases now (it also happens every third of `leaseMs`). */

@@ -9,6 +9,7 @@ import {
   STATUS_RANK,
 } from "@replykit/core";
 import type { Sql } from "postgres";
+import { deleteInBatches } from "./batches.js";
 
 interface MessageRow {
   readonly message_id: string;
@@ -131,15 +132,13 @@ export class PostgresMessageLog implements MessageLog {
    * through the `sent_at` index; the number deleted.
    */
   async sweepSentBefore(before: Date, batchSize = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.#sql`
+    return deleteInBatches(
+      batchSize,
+      () => this.#sql`
         DELETE FROM replykit_messages WHERE message_id = ANY(ARRAY(
           SELECT message_id FROM replykit_messages WHERE sent_at < ${before}
-          ORDER BY sent_at LIMIT ${batchSize}))`;
-      total += deleted.count;
-      if (deleted.count < batchSize) return total;
-    }
+          ORDER BY sent_at LIMIT ${batchSize}))`,
+    );
   }
 
   #select() {

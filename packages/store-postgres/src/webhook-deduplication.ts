@@ -1,5 +1,6 @@
 import { type Clock, systemClock, type WebhookDeduplication } from "@replykit/core";
 import type { Sql } from "postgres";
+import { deleteInBatches } from "./batches.js";
 
 export interface PostgresWebhookDeduplicationOptions {
   /** How long an event id is remembered; providers redeliver for hours. Default 24 h. */
@@ -43,15 +44,13 @@ export class PostgresWebhookDeduplication implements WebhookDeduplication {
 
   /** Deletes expired ids, `batchSize` at a time through the expiry index; the number deleted. */
   async sweepExpired(batchSize = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.#sql`
+    return deleteInBatches(
+      batchSize,
+      () => this.#sql`
         DELETE FROM replykit_webhook_events WHERE ctid = ANY(ARRAY(
           SELECT ctid FROM replykit_webhook_events
           WHERE expires_at <= ${new Date(this.#clock.now())}
-          ORDER BY expires_at LIMIT ${batchSize}))`;
-      total += deleted.count;
-      if (deleted.count < batchSize) return total;
-    }
+          ORDER BY expires_at LIMIT ${batchSize}))`,
+    );
   }
 }
