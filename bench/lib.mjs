@@ -1,7 +1,10 @@
-// What the benches share: a forked child answering over IPC, medians and percentiles, and a
-// line about the machine the figures were taken on.
+// What the benches share: a forked child answering over IPC, a closed-loop HTTP load, medians
+// and percentiles, and a line about the machine the figures were taken on.
 import { fork } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import { cpus, loadavg } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Pool } from "undici";
 
 /**
  * Forks `script` (with `args`) and waits for its `{ type: "ready", … }` message. `ask(type)`
@@ -29,7 +32,11 @@ export async function forkChild(script, { args = [], env = process.env } = {}) {
       });
       if (type !== "ready") child.send({ type });
     });
-  const ready = await ask("ready");
+  // A child that never got ready would outlive this process: nobody holds its close().
+  const ready = await ask("ready").catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
   const close = async () => {
     if (child.connected) child.send({ type: "close" });
     const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -37,6 +44,62 @@ export async function forkChild(script, { args = [], env = process.env } = {}) {
     clearTimeout(kill);
   };
   return { ...ready, pid: child.pid, ask, close };
+}
+
+/** Numbers every request of this process, across loads: a key made from it is never reused. */
+let sequence = 0;
+
+/**
+ * `connections` clients, each sending one request at a time on its own keep-alive socket (an
+ * undici Pool), until `durationMs` has passed or `maxRequests` were issued. `request(sequence)`
+ * gives each request's `{ path, method, headers, body }`. Returns the latencies (ms, sorted) by
+ * status, the count of answers by status, `answered`, `issued`, `clientErrors` (failures before
+ * the deadline), `cutAtEnd` (still pending at the deadline) and `elapsedMs`.
+ */
+export async function driveClosedLoop({ url, connections, durationMs, maxRequests, request }) {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const stop = new AbortController();
+  // One signal for every client's request: each adds a listener.
+  setMaxListeners(connections + 10, stop.signal);
+  const latencies = new Map();
+  let issued = 0;
+  let clientErrors = 0;
+  let cutAtEnd = 0;
+  const started = performance.now();
+  const timer = setTimeout(() => stop.abort(), durationMs);
+  const client = async () => {
+    while (!stop.signal.aborted && issued < maxRequests) {
+      issued += 1;
+      sequence += 1;
+      const sentAt = performance.now();
+      try {
+        const response = await pool.request({ ...request(sequence), signal: stop.signal });
+        await response.body.dump();
+        const status = response.statusCode;
+        if (!latencies.has(status)) latencies.set(status, []);
+        latencies.get(status).push(performance.now() - sentAt);
+      } catch {
+        // At the deadline the clients give up on what is still pending, as real ones would.
+        if (stop.signal.aborted) cutAtEnd += 1;
+        else {
+          clientErrors += 1;
+          await sleep(10); // a refused or reset connection must not become a busy loop
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
+  const elapsedMs = performance.now() - started;
+  clearTimeout(timer);
+  await pool.destroy();
+  const statuses = new Map();
+  let answered = 0;
+  for (const [status, list] of latencies) {
+    list.sort((a, b) => a - b);
+    statuses.set(status, list.length);
+    answered += list.length;
+  }
+  return { latencies, statuses, answered, issued, clientErrors, cutAtEnd, elapsedMs };
 }
 
 export const median = (values) => {

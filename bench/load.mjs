@@ -8,16 +8,14 @@
 // (builds first). Knobs: BENCH_DURATION_MS (5000), BENCH_CONNECTIONS ("64,640"),
 // BENCH_SLOW_MS (1000), BENCH_KEYS ("1": every request has its own Idempotency-Key),
 // BENCH_CONFIG_EXTRA (JSON merged into the server's config file, e.g. '{"delivery":{…}}').
-import { fork } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { setMaxListeners } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { Pool } from "undici";
+import { driveClosedLoop, fmt, forkChild, percentile } from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "64,640").split(",").map(Number);
@@ -85,98 +83,34 @@ const directory = await mkdtemp(join(tmpdir(), "replykit-bench-"));
 const configPath = join(directory, "config.json");
 await writeFile(configPath, JSON.stringify(config, null, 2));
 
-const child = fork(fileURLToPath(new URL("./load-server.mjs", import.meta.url)), {
-  env: { ...process.env, REPLYKIT_CONFIG: configPath },
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
+const SERVER = fileURLToPath(new URL("./load-server.mjs", import.meta.url));
+
+const sendButtons = (conversationId) => (sequence) => ({
+  path: PATH,
+  method: "POST",
+  headers: {
+    authorization: `Bearer ${apiKey}`,
+    "content-type": "application/json",
+    ...(KEYED ? { "idempotency-key": `load-${sequence}` } : {}),
+  },
+  body: JSON.stringify({
+    agentId: "agent-bench",
+    conversationId,
+    body_text: `Did your order arrive? #${sequence}`,
+    button_1_id: "yes",
+    button_1_title: "Yes",
+    button_2_id: "no",
+    button_2_title: "No",
+  }),
 });
-const replies = [];
-child.on("message", (message) => replies.shift()?.(message));
-const ask = (type, timeoutMs = 60_000) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server child: no "${type}" answer`)),
-      timeoutMs,
-    );
-    replies.push((message) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-    if (type !== "ready") child.send({ type });
+const drive = (url, conversationId, connections, durationMs) =>
+  driveClosedLoop({
+    url,
+    connections,
+    durationMs,
+    maxRequests: MAX_REQUESTS,
+    request: sendButtons(conversationId),
   });
-const exited = new Promise((resolve) => child.once("exit", resolve));
-
-const rssMiB = async () => (await ask("memory")).rss / 1_048_576;
-
-/** Percentile of sorted numbers (nearest rank). */
-const percentile = (sorted, p) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-let sequence = 0;
-
-/** `connections` clients, each sending one request at a time on its own keep-alive socket, for `DURATION_MS`. */
-async function drive(url, conversationId, connections, durationMs) {
-  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  const stop = new AbortController();
-  // One signal for every client's request: each adds a listener.
-  setMaxListeners(connections + 10, stop.signal);
-  /** Milliseconds per answer, by kind: sent (200), shed (503), other. */
-  const latencies = { sent: [], shed: [], other: [] };
-  const statuses = new Map();
-  let issued = 0;
-  let clientErrors = 0;
-  let cutAtEnd = 0;
-  const started = performance.now();
-  const timer = setTimeout(() => stop.abort(), durationMs);
-
-  const client = async () => {
-    while (!stop.signal.aborted && issued < MAX_REQUESTS) {
-      issued += 1;
-      sequence += 1;
-      const sentAt = performance.now();
-      try {
-        const response = await pool.request({
-          path: PATH,
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${apiKey}`,
-            "content-type": "application/json",
-            ...(KEYED ? { "idempotency-key": `load-${sequence}` } : {}),
-          },
-          body: JSON.stringify({
-            agentId: "agent-bench",
-            conversationId,
-            body_text: `Did your order arrive? #${sequence}`,
-            button_1_id: "yes",
-            button_1_title: "Yes",
-            button_2_id: "no",
-            button_2_title: "No",
-          }),
-          signal: stop.signal,
-        });
-        await response.body.dump();
-        const kind =
-          response.statusCode === 200 ? "sent" : response.statusCode === 503 ? "shed" : "other";
-        latencies[kind].push(performance.now() - sentAt);
-        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-      } catch {
-        // At the deadline the clients give up on what is still pending, as real ones would.
-        if (stop.signal.aborted) cutAtEnd += 1;
-        else {
-          clientErrors += 1;
-          await sleep(10); // a refused or reset connection must not become a busy loop
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, client));
-  const elapsedMs = performance.now() - started;
-  clearTimeout(timer);
-  await pool.destroy();
-  for (const list of Object.values(latencies)) list.sort((a, b) => a - b);
-  return { latencies, statuses, clientErrors, cutAtEnd, elapsedMs };
-}
 
 /** Provider sends after the load ended: watched until quiet for DRAIN_QUIET_MS, at most DRAIN_CEILING_MS. */
 async function drained(simulator, atEnd) {
@@ -196,12 +130,14 @@ async function drained(simulator, atEnd) {
   return { after: last - atEnd, drainMs: performance.now() - endedAt, settled: false };
 }
 
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 // Printed with the results: figures taken on a busy machine say so.
 const loadBefore = loadavg()[0];
 const results = [];
+let server;
 try {
-  const { url } = await ask("ready");
+  server = await forkChild(SERVER, { env: { ...process.env, REPLYKIT_CONFIG: configPath } });
+  const { url } = server;
+  const rssMiB = async () => (await server.ask("memory")).rss / 1_048_576;
   // Warm-up, not reported: connections, JIT, the server's pools.
   await drive(url, "healthy", 8, 1_000);
   await drained(healthy, healthy.counts().processed);
@@ -216,7 +152,17 @@ try {
       const sendsAtEnd = simulator.counts().processed;
       const drain = await drained(simulator, sendsAtEnd);
       const rssAfter = await rssMiB();
-      results.push({ name, connections, ...run, sendsAtEnd, ...drain, rssBefore, rssAfter });
+      results.push({
+        name,
+        connections,
+        ...run,
+        sent: run.latencies.get(200) ?? [],
+        shed: run.latencies.get(503) ?? [],
+        sendsAtEnd,
+        ...drain,
+        rssBefore,
+        rssAfter,
+      });
       console.error(
         `  done: ${name} provider, ${connections} connections (drain watched ${fmt((performance.now() - startedAt) / 1000 - run.elapsedMs / 1000, 1)} s)`,
       );
@@ -224,20 +170,15 @@ try {
   }
 } finally {
   const closing = performance.now();
-  if (child.connected) child.send({ type: "close" });
-  const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  await exited;
-  clearTimeout(kill);
+  await server?.close();
   await healthy.close();
   await slow.close();
   await rm(directory, { recursive: true, force: true });
   console.error(`  server closed in ${fmt((performance.now() - closing) / 1000, 1)} s`);
 }
 
-const answered = (result) =>
-  result.latencies.sent.length + result.latencies.shed.length + result.latencies.other.length;
-const reqPerSecond = (result) => (answered(result) / result.elapsedMs) * 1_000;
-const sentPerSecond = (result) => (result.latencies.sent.length / result.elapsedMs) * 1_000;
+const reqPerSecond = (result) => (result.answered / result.elapsedMs) * 1_000;
+const sentPerSecond = (result) => (result.sent.length / result.elapsedMs) * 1_000;
 console.log(
   `${DURATION_MS / 1000} s per run, keep-alive connections each with one request at a time (undici Pool), ` +
     `${KEYED ? "every request with its own Idempotency-Key" : "no Idempotency-Key"}; ` +
@@ -277,9 +218,9 @@ const rows = results.map((result) => {
     String(result.connections),
     fmt(reqPerSecond(result)),
     fmt(sentPerSecond(result)),
-    fmt(percentile(result.latencies.sent, 50), 1),
-    fmt(percentile(result.latencies.sent, 99), 1),
-    fmt(percentile(result.latencies.shed, 99), 1),
+    fmt(percentile(result.sent, 50), 1),
+    fmt(percentile(result.sent, 99), 1),
+    fmt(percentile(result.shed, 99), 1),
     String(ok),
     String(shed),
     other === "" ? "0" : other,
@@ -322,7 +263,7 @@ if (fewest !== most) {
     console.log(
       `  ${name}: ${most} / ${fewest} connections: answers/s ×${fmt(reqPerSecond(high) / reqPerSecond(low), 2)}, ` +
         `200/s ×${fmt(sentPerSecond(high) / sentPerSecond(low), 2)}, ` +
-        `p99 of 200s ×${fmt(percentile(high.latencies.sent, 99) / percentile(low.latencies.sent, 99), 2)}`,
+        `p99 of 200s ×${fmt(percentile(high.sent, 99) / percentile(low.sent, 99), 2)}`,
     );
   }
 }

@@ -12,9 +12,8 @@
 // Knobs: BENCH_DURATION_MS (5000), BENCH_WARMUP_MS (1000), BENCH_CONNECTIONS (32),
 // BENCH_ROUNDS (2: each configuration twice), BENCH_PG_URL
 // (postgres://postgres@127.0.0.1:5432/test), BENCH_PG_POOL (the server's default, 10).
-import { execFile, fork } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { setMaxListeners } from "node:events";
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +21,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { Pool } from "undici";
+import { driveClosedLoop, fmt, forkChild, median, percentile } from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_000);
@@ -89,46 +88,12 @@ const directory = await mkdtemp(join(tmpdir(), "replykit-bench-store-"));
 const SERVER = fileURLToPath(new URL("./load-server.mjs", import.meta.url));
 /** Every schema this run created, dropped at the end whatever happened. */
 const schemas = [];
-/** Server children still running, ended at the end whatever happened. */
-const children = new Set();
 
 /** A server child on `store`, ready, with a request/answer channel over IPC. */
 async function startServer(store, name) {
   const configPath = join(directory, `${name}.json`);
   await writeFile(configPath, JSON.stringify({ ...baseConfig, store }, null, 2));
-  const child = fork(SERVER, {
-    env: { ...process.env, REPLYKIT_CONFIG: configPath },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.add(child);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  exited.then(() => children.delete(child));
-  const replies = [];
-  child.on("message", (message) => replies.shift()?.(message));
-  const ask = (type, timeoutMs = 60_000) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`server child: no "${type}" answer`)),
-        timeoutMs,
-      );
-      exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`server child exited (${code}) before its "${type}" answer`));
-      });
-      replies.push((message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-      if (type !== "ready") child.send({ type });
-    });
-  const { url } = await ask("ready");
-  const close = async () => {
-    if (child.connected) child.send({ type: "close" });
-    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    await exited;
-    clearTimeout(kill);
-  };
-  return { url, pid: child.pid, ask, close };
+  return forkChild(SERVER, { env: { ...process.env, REPLYKIT_CONFIG: configPath } });
 }
 
 /** The PIDs of the PostgreSQL backends holding the child's connections (its sockets to PG_PORT). */
@@ -169,77 +134,32 @@ async function cpuOfProcesses(pids) {
   return cpu;
 }
 
-/** Percentile of sorted numbers (nearest rank). */
-const percentile = (sorted, p) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const median = (values) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-let sequence = 0;
-
-/** `connections` clients, each with one request at a time on its own keep-alive socket. */
-async function drive(url, connections, durationMs) {
-  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  const stop = new AbortController();
-  setMaxListeners(connections + 10, stop.signal);
-  const latencies = [];
-  const statuses = new Map();
-  let issued = 0;
-  let clientErrors = 0;
-  let cutAtEnd = 0;
-  const started = performance.now();
-  const timer = setTimeout(() => stop.abort(), durationMs);
-  const client = async () => {
-    while (!stop.signal.aborted && issued < MAX_REQUESTS) {
-      issued += 1;
-      sequence += 1;
-      const sentAt = performance.now();
-      try {
-        const response = await pool.request({
-          path: PATH,
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${apiKey}`,
-            "content-type": "application/json",
-            "idempotency-key": `store-${sequence}-${randomBytes(4).toString("hex")}`,
-          },
-          body: JSON.stringify({
-            agentId: "agent-bench",
-            conversationId: "healthy",
-            body_text: `Did your order arrive? #${sequence}`,
-            button_1_id: "yes",
-            button_1_title: "Yes",
-            button_2_id: "no",
-            button_2_title: "No",
-          }),
-          signal: stop.signal,
-        });
-        await response.body.dump();
-        if (response.statusCode === 200) latencies.push(performance.now() - sentAt);
-        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-      } catch {
-        if (stop.signal.aborted) cutAtEnd += 1;
-        else {
-          clientErrors += 1;
-          await sleep(10); // a refused or reset connection must not become a busy loop
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, client));
-  const elapsedMs = performance.now() - started;
-  clearTimeout(timer);
-  await pool.destroy();
-  latencies.sort((a, b) => a - b);
-  const answered = [...statuses.values()].reduce((sum, count) => sum + count, 0);
-  return { latencies, statuses, answered, clientErrors, cutAtEnd, elapsedMs };
-}
+const sendButtons = (sequence) => ({
+  path: PATH,
+  method: "POST",
+  headers: {
+    authorization: `Bearer ${apiKey}`,
+    "content-type": "application/json",
+    "idempotency-key": `store-${sequence}-${randomBytes(4).toString("hex")}`,
+  },
+  body: JSON.stringify({
+    agentId: "agent-bench",
+    conversationId: "healthy",
+    body_text: `Did your order arrive? #${sequence}`,
+    button_1_id: "yes",
+    button_1_title: "Yes",
+    button_2_id: "no",
+    button_2_title: "No",
+  }),
+});
+const drive = (url, durationMs) =>
+  driveClosedLoop({
+    url,
+    connections: CONNECTIONS,
+    durationMs,
+    maxRequests: MAX_REQUESTS,
+    request: sendButtons,
+  });
 
 /** One configuration in a fresh server child: warm-up, then the measured load. */
 async function measure(kind, round) {
@@ -260,12 +180,12 @@ async function measure(kind, round) {
   let warm;
   try {
     // Warm-up, not reported: connections (the client's and the store's pool), JIT.
-    warm = await drive(server.url, CONNECTIONS, WARMUP_MS);
+    warm = await drive(server.url, WARMUP_MS);
     const backends = kind === "postgres" ? await backendsOf(server.pid) : [];
     const load = loadavg()[0];
     const cpuBefore = await server.ask("cpu");
     const backendsBefore = await cpuOfProcesses(backends);
-    const result = await drive(server.url, CONNECTIONS, DURATION_MS);
+    const result = await drive(server.url, DURATION_MS);
     const cpuAfter = await server.ask("cpu");
     const backendsAfter = await cpuOfProcesses(backends);
     // A connection opened during the load would be missing from the backends' figure: say so.
@@ -280,6 +200,7 @@ async function measure(kind, round) {
       round,
       load,
       ...result,
+      ok: result.latencies.get(200) ?? [],
       sent,
       serverCpuPerRequest: result.answered > 0 ? serverCpu / result.answered : Number.NaN,
       backends: backends.length,
@@ -314,7 +235,6 @@ async function measure(kind, round) {
   return outcome;
 }
 
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 const signed = (value) => `${value >= 0 ? "+" : ""}${fmt(value, 1)}`;
 const loadBefore = loadavg();
 const pgVersion = await psql("SHOW server_version");
@@ -333,7 +253,6 @@ try {
     }
   }
 } finally {
-  for (const child of children) child.kill("SIGKILL");
   await simulator.close();
   await rm(directory, { recursive: true, force: true });
   for (const schema of schemas) {
@@ -383,8 +302,8 @@ const rows = results.map((result) => {
     result.kind,
     String(result.round),
     fmt(perSecond(result)),
-    fmt(percentile(result.latencies, 50), 1),
-    fmt(percentile(result.latencies, 99), 1),
+    fmt(percentile(result.ok, 50), 1),
+    fmt(percentile(result.ok, 99), 1),
     fmt(result.serverCpuPerRequest),
     result.kind === "postgres"
       ? `${fmt(result.backendCpuPerRequest)} (${result.backends} backends${result.backendsChanged ? ", changed during the load" : ""})`
@@ -400,8 +319,8 @@ for (const kind of ["memory", "postgres"]) {
   const of = results.filter((result) => result.kind === kind);
   summary[kind] = {
     perSecond: median(of.map(perSecond)),
-    p50: median(of.map((result) => percentile(result.latencies, 50))),
-    p99: median(of.map((result) => percentile(result.latencies, 99))),
+    p50: median(of.map((result) => percentile(result.ok, 50))),
+    p99: median(of.map((result) => percentile(result.ok, 99))),
     serverCpu: median(of.map((result) => result.serverCpuPerRequest)),
     backendCpu: median(of.map((result) => result.backendCpuPerRequest)),
   };
@@ -446,7 +365,7 @@ for (let round = 1; round <= ROUNDS; round += 1) {
   const p = results.find((result) => result.kind === "postgres" && result.round === round);
   if (m && p) {
     perRound.push(
-      `round ${round}: throughput ×${fmt(perSecond(p) / perSecond(m), 2)}, server CPU ×${fmt(p.serverCpuPerRequest / m.serverCpuPerRequest, 2)}, p99 ${signed(percentile(p.latencies, 99) - percentile(m.latencies, 99))} ms`,
+      `round ${round}: throughput ×${fmt(perSecond(p) / perSecond(m), 2)}, server CPU ×${fmt(p.serverCpuPerRequest / m.serverCpuPerRequest, 2)}, p99 ${signed(percentile(p.ok, 99) - percentile(m.ok, 99))} ms`,
     );
   }
 }
