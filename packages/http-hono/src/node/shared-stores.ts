@@ -76,10 +76,16 @@ function describe(error: unknown): string {
 }
 
 function passwordOf(url: string): string[] {
+  let password: string;
   try {
-    const password = new URL(url).password;
-    return password === "" ? [] : [password, decodeURIComponent(password)];
+    password = new URL(url).password;
   } catch {
     return [];
+  }
+  if (password === "") return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
   }
 }
