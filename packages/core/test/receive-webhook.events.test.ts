@@ -270,3 +270,38 @@ describe("receiveWebhook's log", () => {
     ]);
   });
 });
+
+describe("receiveWebhook: what it asks and hands over for events without optional parts", () => {
+  it("hands over a status without an error with no error field at all", async () => {
+    const { deps, handed } = world();
+    await receiveWebhook(
+      deps,
+      "wa",
+      post([
+        { kind: "delivery_status", providerEventId: "s1", providerMessageId: "x", status: "read" },
+      ]),
+    );
+    expect(handed[0]?.[0]).not.toHaveProperty("error");
+  });
+
+  it("asks the deduplication store only about the ids the events have", async () => {
+    const { deps } = world();
+    const asked: (readonly string[])[] = [];
+    const seen = deps.deduplication.seen.bind(deps.deduplication);
+    Object.assign(deps.deduplication, {
+      seen: (connectionId: string, ids: readonly string[]) => {
+        asked.push([...ids]);
+        return seen(connectionId, ids);
+      },
+    });
+    await receiveWebhook(
+      deps,
+      "wa",
+      post([
+        { kind: "ignored", reason: "no id" },
+        { kind: "ignored", providerEventId: "e1", reason: "with an id" },
+      ]),
+    );
+    expect(asked).toEqual([["e1"]]);
+  });
+});
