@@ -3,6 +3,7 @@ import {
   type ChannelPort,
   InMemoryMessageLog,
   type MessageLog,
+  ProviderUnavailable,
   runSendButtons,
   type SendButtonsCommand,
   type SendButtonsDeps,
@@ -211,5 +212,81 @@ describe("sendButtons and the message log", () => {
         errorName: "RangeError",
       },
     });
+  });
+});
+
+describe("sendButtons cut short between two attempts", () => {
+  it("fails at once during the wait before a retry, without starting the next attempt", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    channel.answerNext({ kind: "unavailable", retryable: true, retryAfterMs: 5_000 });
+    const { deps } = world(channel);
+    const shutdown = new AbortController();
+    const started = Date.now();
+    const pending = runSendButtons(
+      {
+        ...deps,
+        policy: { ...deps.policy, initialBackoffMs: 5_000, maxBackoffMs: 10_000, maxRetries: 2 },
+      },
+      command({ idempotencyKey: "k-wait", signal: shutdown.signal }),
+    );
+    // The first attempt has failed and the retry is waiting out its 5 s backoff.
+    await expect.poll(() => channel.sends.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    shutdown.abort();
+    const outcome = await pending;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { _tag: "ProviderUnavailable", retryable: true },
+    });
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("fails at once when the signal was aborted during the first attempt's failure", async () => {
+    const shutdown = new AbortController();
+    const channel: ChannelPort = {
+      provider: "flaky",
+      capabilities: new FakeChannel().capabilities,
+      send: async () => {
+        shutdown.abort();
+        throw new ProviderUnavailable({
+          provider: "flaky",
+          retryable: true,
+          message: "try again",
+        });
+      },
+    };
+    const { deps } = world(channel);
+    const started = Date.now();
+    const error = await failureOf(
+      { ...deps, policy: { ...deps.policy, initialBackoffMs: 5_000, maxBackoffMs: 10_000 } },
+      command({ signal: shutdown.signal }),
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toMatchObject({ _tag: "ProviderUnavailable", retryable: true });
+  });
+});
+
+describe("an adapter whose send throws instead of rejecting", () => {
+  it("is an unexpected failure of the adapter: not retried, possibly delivered, its text not quoted", async () => {
+    let calls = 0;
+    const channel: ChannelPort = {
+      provider: "throwing",
+      capabilities: new FakeChannel().capabilities,
+      send: () => {
+        calls += 1;
+        throw new TypeError("https://provider.example/token/SECRET-IN-TEXT");
+      },
+    };
+    const { deps } = world(channel);
+    const error = await failureOf(deps, command({ idempotencyKey: "k-throw" }));
+    expect(error).toMatchObject({
+      _tag: "ProviderUnavailable",
+      retryable: false,
+      deliveryUnknown: true,
+    });
+    expect(JSON.stringify(error)).not.toContain("SECRET-IN-TEXT");
+    expect(String((error as { message?: string }).message)).toContain("TypeError");
+    expect(calls).toBe(1);
   });
 });
