@@ -43,6 +43,23 @@ describe("InMemoryMessageLog's bound", () => {
     expect((await log.findByProviderMessageId("wa", "wamid.3"))?.messageId).toBe("msg-3");
   });
 
+  it("keeps exactly the newest maxMessages through many evictions, a message recorded again keeping its first place", async () => {
+    const log = new InMemoryMessageLog({ maxMessages: 3 });
+    for (let n = 1; n <= 20; n += 1) {
+      await log.record(sent({ messageId: `msg-${n}`, providerMessageId: `wamid.${n}` }));
+      // Recorded again at once: still the newest, not a second place in the order.
+      if (n % 4 === 0) {
+        await log.record(sent({ messageId: `msg-${n}`, providerMessageId: `wamid.${n}` }));
+      }
+    }
+    expect(log.size).toBe(3);
+    for (let n = 1; n <= 20; n += 1) {
+      const kept = n >= 18;
+      expect((await log.find(`msg-${n}`)) !== undefined, `msg-${n}`).toBe(kept);
+      expect((await log.findByProviderMessageId("wa", `wamid.${n}`)) !== undefined).toBe(kept);
+    }
+  });
+
   it("accepts a bound of one message", async () => {
     const log = new InMemoryMessageLog({ maxMessages: 1 });
     await log.record(sent());

@@ -126,3 +126,39 @@ describe("ConnectionSlots", () => {
     await expect(slots.acquire(AbortSignal.abort())).rejects.toBeInstanceOf(RequestNotSent);
   });
 });
+
+describe("undiciTransport's limit per origin", () => {
+  it("holds a send back only behind sends to the same origin, never behind another origin's", async () => {
+    const second = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.setHeader("content-type", "application/json");
+        response.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => second.listen(0, "127.0.0.1", resolve));
+    const secondUrl = `http://127.0.0.1:${(second.address() as AddressInfo).port}/send`;
+    const transport = undiciTransport({ connections: 1 });
+    try {
+      const slow = post(transport, { timeoutMs: 5_000 });
+      const startedAt = Date.now();
+      // The first origin's only connection is busy for ~120 ms; the other origin has its own.
+      const other = await postJson({
+        provider: "acme",
+        transport,
+        url: secondUrl,
+        headers: {},
+        json: {},
+        timeoutMs: 5_000,
+        signal: new AbortController().signal,
+      });
+      expect(other.status).toBe(200);
+      expect(Date.now() - startedAt).toBeLessThan(PROVIDER_LATENCY_MS - 20);
+      expect((await slow).status).toBe(200);
+    } finally {
+      await transport.close();
+      second.closeAllConnections();
+      await new Promise((resolve) => second.close(resolve));
+    }
+  });
+});
