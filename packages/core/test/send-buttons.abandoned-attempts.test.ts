@@ -290,3 +290,41 @@ describe("an adapter whose send throws instead of rejecting", () => {
     expect(calls).toBe(1);
   });
 });
+
+describe("the shutdown signal a send listens to", () => {
+  it("has no listener of the send left once it ended, retried or not (one signal serves every send)", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    const shutdown = new AbortController();
+    // The listeners on the signal, counted as they are added and removed.
+    const listening = new Set<unknown>();
+    const signal = shutdown.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: boolean | AddEventListenerOptions,
+    ) => {
+      listening.add(listener);
+      add(type, listener, options);
+    };
+    signal.removeEventListener = (
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: boolean | EventListenerOptions,
+    ) => {
+      listening.delete(listener);
+      remove(type, listener, options);
+    };
+    channel.answerNext({ kind: "unavailable", retryable: true }, { kind: "accept" });
+    expect(await runSendButtons(deps, command({ signal: shutdown.signal }))).toMatchObject({
+      ok: true,
+    });
+    expect(await runSendButtons(deps, command({ signal: shutdown.signal }))).toMatchObject({
+      ok: true,
+    });
+    expect(channel.sends).toHaveLength(3);
+    expect(listening.size).toBe(0);
+  });
+});
