@@ -12,12 +12,13 @@
 // children end with this process. Run with `pnpm bench` (the whole suite) or
 // `pnpm build && node bench/e2e.mjs`. Knobs: BENCH_DURATION_MS (5000), BENCH_WARMUP_MS (1500),
 // BENCH_CONNECTIONS (32), BENCH_ROUNDS (3).
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  benchServerConfig,
   driveClosedLoop,
   fmt,
   forkChild,
@@ -46,35 +47,15 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 const machineBefore = machine();
 const fake = await forkChild(here("./graph-fake.mjs"), { args: ["--child"] });
-const config = {
-  organizations: [{ id: "bench" }],
-  apiKeys: [
-    {
-      id: "bench",
-      organizationId: "bench",
-      sha256: createHash("sha256").update(apiKey).digest("hex"),
-    },
-  ],
-  agents: [{ id: "agent-bench", organizationId: "bench" }],
-  channelConnections: [
-    {
-      id: "graph",
-      organizationId: "bench",
-      provider: "whatsapp",
-      baseUrl: fake.url,
-      accessToken: "bench-graph-token",
-      phoneNumberId: "100000000000001",
-    },
-  ],
-  conversations: [
-    {
-      id: "conv-bench",
-      organizationId: "bench",
-      channelConnectionId: "graph",
-      recipient: "5511999990001",
-    },
-  ],
-};
+const config = benchServerConfig(apiKey, [
+  {
+    connectionId: "graph",
+    conversationId: "conv-bench",
+    baseUrl: fake.url,
+    accessToken: "bench-graph-token",
+    phoneNumberId: "100000000000001",
+  },
+]);
 const directory = await mkdtemp(join(tmpdir(), "replykit-bench-e2e-"));
 const configPath = join(directory, "config.json");
 await writeFile(configPath, JSON.stringify(config, null, 2));

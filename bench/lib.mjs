@@ -1,6 +1,7 @@
 // What the benches share: a forked child answering over IPC, a closed-loop HTTP load, medians
 // and percentiles, and a line about the machine the figures were taken on.
 import { fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -135,4 +136,36 @@ export function printTable(rows) {
         .join("  "),
     );
   }
+}
+
+/**
+ * The configuration every bench server reads: one organization, one API key (by its
+ * SHA-256), agent `agent-bench`, and per entry a WhatsApp connection and a conversation on it.
+ */
+export function benchServerConfig(apiKey, entries) {
+  return {
+    organizations: [{ id: "bench" }],
+    apiKeys: [
+      {
+        id: "bench",
+        organizationId: "bench",
+        sha256: createHash("sha256").update(apiKey).digest("hex"),
+      },
+    ],
+    agents: [{ id: "agent-bench", organizationId: "bench" }],
+    channelConnections: entries.map((entry) => ({
+      id: entry.connectionId,
+      organizationId: "bench",
+      provider: "whatsapp",
+      baseUrl: entry.baseUrl,
+      accessToken: entry.accessToken,
+      phoneNumberId: entry.phoneNumberId,
+    })),
+    conversations: entries.map((entry, index) => ({
+      id: entry.conversationId,
+      organizationId: "bench",
+      channelConnectionId: entry.connectionId,
+      recipient: `55119999900${String(index + 1).padStart(2, "0")}`,
+    })),
+  };
 }

@@ -8,14 +8,14 @@
 // (builds first). Knobs: BENCH_DURATION_MS (5000), BENCH_CONNECTIONS ("64,640"),
 // BENCH_SLOW_MS (1000), BENCH_KEYS ("1": every request has its own Idempotency-Key),
 // BENCH_CONFIG_EXTRA (JSON merged into the server's config file, e.g. '{"delivery":{…}}').
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { driveClosedLoop, fmt, forkChild, percentile } from "./lib.mjs";
+import { benchServerConfig, driveClosedLoop, fmt, forkChild, percentile } from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "64,640").split(",").map(Number);
@@ -44,39 +44,14 @@ const healthy = await startWhatsAppSimulator({ maxRecorded: 1 });
 const slow = await startWhatsAppSimulator({ maxRecorded: 1, latencyMs: SLOW_MS });
 const providers = { healthy, slow };
 
-const connection = (id, simulator) => ({
-  id,
-  organizationId: "bench",
-  provider: "whatsapp",
+const entry = (id, simulator) => ({
+  connectionId: id,
+  conversationId: id,
   baseUrl: simulator.baseUrl,
-  accessToken: simulator.credentials.accessToken,
-  phoneNumberId: simulator.credentials.phoneNumberId,
+  ...simulator.credentials,
 });
 const config = {
-  organizations: [{ id: "bench" }],
-  apiKeys: [
-    {
-      id: "bench",
-      organizationId: "bench",
-      sha256: createHash("sha256").update(apiKey).digest("hex"),
-    },
-  ],
-  agents: [{ id: "agent-bench", organizationId: "bench" }],
-  channelConnections: [connection("healthy", healthy), connection("slow", slow)],
-  conversations: [
-    {
-      id: "healthy",
-      organizationId: "bench",
-      channelConnectionId: "healthy",
-      recipient: "5511999990001",
-    },
-    {
-      id: "slow",
-      organizationId: "bench",
-      channelConnectionId: "slow",
-      recipient: "5511999990002",
-    },
-  ],
+  ...benchServerConfig(apiKey, [entry("healthy", healthy), entry("slow", slow)]),
   ...CONFIG_EXTRA,
 };
 const directory = await mkdtemp(join(tmpdir(), "replykit-bench-"));

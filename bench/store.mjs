@@ -13,7 +13,7 @@
 // BENCH_ROUNDS (2: each configuration twice), BENCH_PG_URL
 // (postgres://postgres@127.0.0.1:5432/test), BENCH_PG_POOL (the server's default, 10).
 import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { driveClosedLoop, fmt, forkChild, median, percentile } from "./lib.mjs";
+import { benchServerConfig, driveClosedLoop, fmt, forkChild, median, percentile } from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_000);
@@ -55,35 +55,14 @@ const PATH = "/messages/interactive/send-buttons";
 const apiKey = `rk_bench_${randomBytes(16).toString("hex")}`;
 // maxRecorded 1: the records would otherwise grow without bound.
 const simulator = await startWhatsAppSimulator({ maxRecorded: 1 });
-const baseConfig = {
-  organizations: [{ id: "bench" }],
-  apiKeys: [
-    {
-      id: "bench",
-      organizationId: "bench",
-      sha256: createHash("sha256").update(apiKey).digest("hex"),
-    },
-  ],
-  agents: [{ id: "agent-bench", organizationId: "bench" }],
-  channelConnections: [
-    {
-      id: "healthy",
-      organizationId: "bench",
-      provider: "whatsapp",
-      baseUrl: simulator.baseUrl,
-      accessToken: simulator.credentials.accessToken,
-      phoneNumberId: simulator.credentials.phoneNumberId,
-    },
-  ],
-  conversations: [
-    {
-      id: "healthy",
-      organizationId: "bench",
-      channelConnectionId: "healthy",
-      recipient: "5511999990001",
-    },
-  ],
-};
+const baseConfig = benchServerConfig(apiKey, [
+  {
+    connectionId: "healthy",
+    conversationId: "healthy",
+    baseUrl: simulator.baseUrl,
+    ...simulator.credentials,
+  },
+]);
 const directory = await mkdtemp(join(tmpdir(), "replykit-bench-store-"));
 const SERVER = fileURLToPath(new URL("./load-server.mjs", import.meta.url));
 /** Every schema this run created, dropped at the end whatever happened. */
