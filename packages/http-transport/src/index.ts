@@ -33,10 +33,13 @@ export {
 export { parseRetryAfter } from "./retry-after.js";
 export { type ErrorDetails, errorFromStatus, unexpectedAnswer } from "./status.js";
 export {
+  AnswerTimedOut,
   type HttpRequest,
   type HttpResponse,
   type HttpTransport,
+  isSelfTimed,
   RequestNotSent,
+  type SelfTimedTransport,
 } from "./transport.js";
 export {
   MIN_WEBHOOK_SECRET_LENGTH,

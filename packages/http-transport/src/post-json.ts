@@ -1,6 +1,12 @@
 import { ProviderUnavailable } from "@replykit/core";
 import { parseRetryAfter } from "./retry-after.js";
-import type { HttpTransport } from "./transport.js";
+import {
+  AnswerTimedOut,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  isSelfTimed,
+} from "./transport.js";
 
 export interface JsonPost {
   /** The provider's short name, for errors. */
@@ -60,22 +66,18 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       message: `the request to ${post.provider} was abandoned before it was sent`,
     });
   }
-  const deadline = new AbortController();
-  const giveUp = () => deadline.abort();
-  let timer = setTimeout(giveUp, post.timeoutMs);
-  post.signal.addEventListener("abort", giveUp, { once: true });
+  const request: HttpRequest = {
+    method: "POST",
+    url: post.url,
+    headers: jsonHeaders(post.headers),
+    body: JSON.stringify(post.json),
+    signal: post.signal,
+    timeoutMs: post.timeoutMs,
+  };
   try {
-    const response = await post.transport({
-      method: "POST",
-      url: post.url,
-      headers: { "content-type": "application/json", accept: "application/json", ...post.headers },
-      body: JSON.stringify(post.json),
-      signal: deadline.signal,
-      onWait: () => clearTimeout(timer),
-      onDispatch: () => {
-        timer = setTimeout(giveUp, post.timeoutMs);
-      },
-    });
+    const response = isSelfTimed(post.transport)
+      ? await post.transport(request)
+      : await sendWithDeadline(post.transport, request, post.timeoutMs);
     return {
       status: response.status,
       body: parseJson(response.body),
@@ -90,14 +92,59 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       ...(nothingSent ? {} : { deliveryUnknown: true }),
       message: describeFailure(post, {
         nothingSent,
-        timedOut: deadline.signal.aborted,
+        timedOut: cause instanceof AnswerTimedOut,
         code,
         cause,
       }),
     });
+  }
+}
+
+// A channel passes the same frozen headers to every post: they are merged once.
+const mergedHeaders = new WeakMap<object, Readonly<Record<string, string>>>();
+
+function jsonHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let merged = mergedHeaders.get(headers);
+  if (merged === undefined) {
+    merged = { "content-type": "application/json", accept: "application/json", ...headers };
+    if (Object.isFrozen(headers)) mergedHeaders.set(headers, merged);
+  }
+  return merged;
+}
+
+/**
+ * For a transport that does not keep time itself: a deadline of `timeoutMs` from the
+ * dispatch (the hooks pause it while the transport holds the request back), which aborts
+ * the request and fails it with {@link AnswerTimedOut}; the caller's abort aborts it too.
+ */
+async function sendWithDeadline(
+  transport: HttpTransport,
+  request: HttpRequest,
+  timeoutMs: number,
+): Promise<HttpResponse> {
+  const deadline = new AbortController();
+  const caller = request.signal;
+  const giveUp = () => deadline.abort();
+  let timer = setTimeout(giveUp, timeoutMs);
+  caller.addEventListener("abort", giveUp, { once: true });
+  try {
+    return await transport({
+      ...request,
+      signal: deadline.signal,
+      onWait: () => clearTimeout(timer),
+      onDispatch: () => {
+        timer = setTimeout(giveUp, timeoutMs);
+      },
+    });
+  } catch (cause) {
+    // The transport's own failure stays the cause: its code still tells whether anything
+    // was sent.
+    throw deadline.signal.aborted && !caller.aborted
+      ? new AnswerTimedOut(timeoutMs, { cause })
+      : cause;
   } finally {
     clearTimeout(timer);
-    post.signal.removeEventListener("abort", giveUp);
+    caller.removeEventListener("abort", giveUp);
   }
 }
 

@@ -12,6 +12,12 @@ export interface HttpRequest {
    */
   readonly onWait?: () => void;
   readonly onDispatch?: () => void;
+  /**
+   * Time allowed for the answer, counted from when the request is handed to the network (a
+   * wait for a pooled connection does not count). Only a {@link SelfTimedTransport} reads it;
+   * for any other transport the caller keeps the time itself.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -27,6 +33,33 @@ export interface HttpResponse {
  * request given up before any byte of it left rejects with {@link RequestNotSent}.
  */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * A transport that keeps {@link HttpRequest.timeoutMs} itself and rejects with
+ * {@link AnswerTimedOut} once it has passed, so that a caller needs no timer nor
+ * `AbortController` of its own beside the signal it passes (`postJson` relies on it).
+ */
+export interface SelfTimedTransport extends HttpTransport {
+  readonly enforcesTimeout: true;
+}
+
+export const isSelfTimed = (transport: HttpTransport): transport is SelfTimedTransport =>
+  (transport as Partial<SelfTimedTransport>).enforcesTimeout === true;
+
+/**
+ * No answer came within {@link HttpRequest.timeoutMs}: the request was on the wire, so the
+ * provider may have acted on it.
+ */
+export class AnswerTimedOut extends Error {
+  readonly code = "ERR_ANSWER_TIMEOUT";
+  override readonly name = "AnswerTimedOut";
+  constructor(
+    readonly timeoutMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(`no answer within ${timeoutMs} ms`, options);
+  }
+}
 
 /**
  * The request was abandoned (its signal aborted) while the transport still held it back,

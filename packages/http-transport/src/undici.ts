@@ -1,6 +1,7 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher } from "undici";
+import { AnswerExchange } from "./answer-exchange.js";
 import { ConnectionSlots } from "./connection-slots.js";
-import type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
+import type { HttpRequest, HttpResponse, SelfTimedTransport } from "./transport.js";
 
 /**
  * Default sockets per provider origin. A send holds its socket for the provider's whole
@@ -11,6 +12,12 @@ import type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
  * 300 ms provider.
  */
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
+
+interface Target {
+  readonly origin: string;
+  /** The path and query, as undici's `dispatch` takes them. */
+  readonly path: string;
+}
 
 /** URLs whose origin the transport remembers; past it, it forgets them all and starts again. */
 const MAX_CACHED_URLS = 1_024;
@@ -32,7 +39,7 @@ export interface UndiciTransportOptions {
   readonly keepAliveTimeoutMs?: number;
 }
 
-export interface UndiciTransport extends HttpTransport {
+export interface UndiciTransport extends SelfTimedTransport {
   /**
    * Closes the default agent once the requests it is running have ended; a dispatcher you
    * passed in stays yours to close.
@@ -65,20 +72,21 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   const dispatcher = options.dispatcher ?? (owned as Dispatcher);
   const slotsByOrigin = new Map<string, ConnectionSlots>();
   // An adapter posts to the same few URLs again and again: each is parsed once.
-  const originByUrl = new Map<string, string>();
-  const originOf = (url: string): string => {
-    let origin = originByUrl.get(url);
-    if (origin === undefined) {
-      origin = new URL(url).origin;
+  const targetByUrl = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targetByUrl.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
       // Bounded: a URL that carries a per-message id must not grow it without end.
-      if (originByUrl.size >= MAX_CACHED_URLS) originByUrl.clear();
-      originByUrl.set(url, origin);
+      if (targetByUrl.size >= MAX_CACHED_URLS) targetByUrl.clear();
+      targetByUrl.set(url, target);
     }
-    return origin;
+    return target;
   };
   const slotsFor = (url: string): ConnectionSlots | undefined => {
     if (connections === undefined) return undefined;
-    const origin = originOf(url);
+    const { origin } = targetOf(url);
     let slots = slotsByOrigin.get(origin);
     if (slots === undefined) {
       slots = new ConnectionSlots(connections);
@@ -87,29 +95,22 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
     return slots;
   };
 
-  const exchange = async ({
-    method,
-    url,
-    headers,
-    body,
-    signal,
-  }: HttpRequest): Promise<HttpResponse> => {
-    const response = await request(url, {
-      method,
-      headers,
-      signal,
-      dispatcher,
-      ...(body === undefined ? {} : { body }),
+  const exchange = (httpRequest: HttpRequest): Promise<HttpResponse> => {
+    const { origin, path } = targetOf(httpRequest.url);
+    return new Promise((resolve, reject) => {
+      const exchange = new AnswerExchange(httpRequest, resolve, reject);
+      if (!exchange.started()) return;
+      dispatcher.dispatch(
+        {
+          origin,
+          path,
+          method: httpRequest.method,
+          headers: httpRequest.headers,
+          body: httpRequest.body ?? null,
+        },
+        exchange,
+      );
     });
-    const text = await response.body.text();
-    return {
-      status: response.statusCode,
-      header: (name) => {
-        const value = response.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(", ") : value;
-      },
-      body: text,
-    };
   };
 
   const send = async (httpRequest: HttpRequest): Promise<HttpResponse> => {
@@ -128,6 +129,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
     }
   };
   return Object.assign(send, {
+    enforcesTimeout: true as const,
     close: async () => owned?.close(),
     destroy: async () => owned?.destroy(),
   });
