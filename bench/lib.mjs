@@ -103,6 +103,66 @@ export async function driveClosedLoop({ url, connections, durationMs, maxRequest
   return { latencies, statuses, answered, issued, clientErrors, cutAtEnd, elapsedMs };
 }
 
+/**
+ * Requests at a fixed rate, whatever the server's speed (an open loop): `ratePerSecond` for
+ * `durationMs`, on an undici Pool of `connections` keep-alive sockets. Each latency runs from
+ * when the request was due, not from when a socket took it, so that a server falling behind
+ * shows as latency rather than as requests quietly sent later. Requests still waiting past
+ * `maxInFlight` are counted as `dropped` and never sent: the load stays bounded. Returns the
+ * sorted latencies (ms) of the 200s, the count of other answers, `dropped`, `clientErrors`
+ * and `elapsedMs`.
+ */
+export async function driveOpenLoop({
+  url,
+  ratePerSecond,
+  durationMs,
+  connections,
+  maxInFlight,
+  request,
+}) {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const ok = [];
+  let other = 0;
+  let dropped = 0;
+  let clientErrors = 0;
+  let inFlight = 0;
+  const total = Math.floor((ratePerSecond * durationMs) / 1000);
+  const intervalMs = 1000 / ratePerSecond;
+  const pending = [];
+  const started = performance.now();
+  const send = async (dueAt) => {
+    inFlight += 1;
+    sequence += 1;
+    try {
+      const response = await pool.request(request(sequence));
+      await response.body.dump();
+      if (response.statusCode === 200) ok.push(performance.now() - dueAt);
+      else other += 1;
+    } catch {
+      clientErrors += 1;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  let issued = 0;
+  while (issued < total) {
+    const now = performance.now();
+    // Every request due by now goes out, each timed from its own due moment.
+    while (issued < total && started + issued * intervalMs <= now) {
+      const dueAt = started + issued * intervalMs;
+      issued += 1;
+      if (inFlight >= maxInFlight) dropped += 1;
+      else pending.push(send(dueAt));
+    }
+    await sleep(1);
+  }
+  await Promise.all(pending);
+  const elapsedMs = performance.now() - started;
+  await pool.destroy();
+  ok.sort((a, b) => a - b);
+  return { ok, other, dropped, clientErrors, elapsedMs };
+}
+
 export const median = (values) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
