@@ -69,3 +69,40 @@ export function retryPolicy(policy: DeliveryPolicy) {
   );
   return { schedule: backoff, times: policy.maxRetries, while: isRetryable(policy) } as const;
 }
+
+export type RetryPolicy = ReturnType<typeof retryPolicy>;
+
+/** A resolved policy and its retry schedule, made once per policy rather than per send. */
+export interface PreparedDeliveryPolicy {
+  readonly policy: DeliveryPolicy;
+  readonly retry: RetryPolicy;
+}
+
+const preparedByOverrides = new WeakMap<DeliveryPolicyOverrides, PreparedDeliveryPolicy>();
+let preparedDefault: PreparedDeliveryPolicy | undefined;
+
+/**
+ * {@link resolveDeliveryPolicy} and {@link retryPolicy} of `overrides`, kept for as long as
+ * that object lives: a server passes the same overrides to every send, and neither result
+ * depends on anything else. Overrides changed in place after a first send are not seen, so
+ * pass a new object to change the policy.
+ */
+export function preparedDeliveryPolicy(
+  overrides: DeliveryPolicyOverrides | undefined,
+): PreparedDeliveryPolicy {
+  if (overrides === undefined) {
+    preparedDefault ??= prepare(DEFAULT_DELIVERY_POLICY);
+    return preparedDefault;
+  }
+  let prepared = preparedByOverrides.get(overrides);
+  if (prepared === undefined) {
+    prepared = prepare(resolveDeliveryPolicy(overrides));
+    preparedByOverrides.set(overrides, prepared);
+  }
+  return prepared;
+}
+
+const prepare = (policy: DeliveryPolicy): PreparedDeliveryPolicy => ({
+  policy,
+  retry: retryPolicy(policy),
+});

@@ -8,8 +8,8 @@ import { checkCapabilities } from "./capabilities.js";
 import {
   type DeliveryPolicy,
   type DeliveryPolicyOverrides,
-  resolveDeliveryPolicy,
-  retryPolicy,
+  preparedDeliveryPolicy,
+  type RetryPolicy,
 } from "./delivery-policy.js";
 import {
   AgentNotFound,
@@ -242,7 +242,7 @@ export function deliverPlan(
   plan: SendPlan,
 ): Effect.Effect<SendButtonsResult, SendButtonsError> {
   const { newId, requestId, startedAt, principal, message, conversation, channel } = plan;
-  const policy = resolveDeliveryPolicy(deps.policy);
+  const { policy, retry } = preparedDeliveryPolicy(deps.policy);
   const logFields = {
     requestId,
     provider: channel.provider,
@@ -252,6 +252,7 @@ export function deliverPlan(
   const progress: DeliveryProgress = { attempted: false };
   const deliver = deliverWithRetries(channel, conversation.recipient, message, {
     policy,
+    retry,
     requestId,
     logger: deps.logger,
     logFields,
@@ -331,6 +332,7 @@ interface DeliveryProgress {
 
 interface DeliveryOptions {
   readonly policy: DeliveryPolicy;
+  readonly retry: RetryPolicy;
   readonly requestId: string;
   readonly logger: Logger;
   readonly logFields: Readonly<Record<string, unknown>>;
@@ -343,7 +345,7 @@ function deliverWithRetries(
   channel: ChannelPort,
   recipient: string,
   message: ButtonMessage,
-  { policy, requestId, logger, logFields, progress, signal, callerSignal }: DeliveryOptions,
+  { policy, retry, requestId, logger, logFields, progress, signal, callerSignal }: DeliveryOptions,
 ): Effect.Effect<string, ProviderError> {
   const provider = channel.provider;
   // The failure of a send cut short by `signal`: read when it aborts, whether an attempt
@@ -361,7 +363,7 @@ function deliverWithRetries(
     cuts.add(error);
     return error;
   };
-  const { schedule, times, while: retryable } = retryPolicy(policy);
+  const { schedule, times, while: retryable } = retry;
   const retried = (error: ProviderError) => !cuts.has(error) && retryable(error);
 
   const delivery = Effect.suspend(() => {
