@@ -8,7 +8,7 @@ import {
   type ProviderError,
   type SendReceipt,
 } from "@replykit/core";
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { parseAdapterOptions, transportOption } from "./adapter-options.js";
 import { fetchTransport } from "./fetch-transport.js";
 import { type JsonAnswer, postJson } from "./post-json.js";
@@ -89,7 +89,8 @@ export function httpChannelFactory<Schema extends DriverOptionsSchema>(
   factoryName: string,
   driver: ChannelDriver<string, Schema, HttpDriverEnv>,
 ): (options: HttpChannelOptions<Schema>) => ChannelPort {
-  const schema = driver.options.extend({ transport: transportOption() });
+  // One schema, so that one error lists the transport's problem with the driver's own.
+  const schema: z.core.$ZodObject = z.util.extend(driver.options, { transport: transportOption() });
   return (options) => {
     const { transport, ...rest } = parseAdapterOptions(factoryName, schema, options) as {
       transport: HttpTransport;
