@@ -109,10 +109,21 @@ function isWellTyped(input: unknown): input is ButtonMessageInput {
  */
 function invalidTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== "invalid_type") return undefined;
-  const { input } = issue;
-  const received =
-    typeof input === "number" && !Number.isFinite(input) ? String(input) : z.util.parsedType(input);
-  return `Invalid input: expected ${issue.expected}, received ${received}`;
+  return `Invalid input: expected ${issue.expected}, received ${typeName(issue.input)}`;
+}
+
+/**
+ * What zod calls a value's type in its messages: `typeof`, but `null`, `array`, `NaN` and
+ * `Infinity` by name, and an instance of a class by the class's name. (zod's own helper
+ * lives in `z.util`, a namespace no bundler can trim: all of it would come along.)
+ */
+function typeName(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? "number" : String(value);
+  if (typeof value !== "object") return typeof value;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  const maker = (value as { constructor?: { name?: unknown } }).constructor;
+  return Object.getPrototypeOf(value) !== Object.prototype && maker ? String(maker.name) : "object";
 }
 
 const wrongType = { error: invalidTypeMessage };

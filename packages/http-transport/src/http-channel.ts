@@ -90,7 +90,10 @@ export function httpChannelFactory<Schema extends DriverOptionsSchema>(
   driver: ChannelDriver<string, Schema, HttpDriverEnv>,
 ): (options: HttpChannelOptions<Schema>) => ChannelPort {
   // One schema, so that one error lists the transport's problem with the driver's own.
-  const schema: z.core.$ZodObject = z.util.extend(driver.options, { transport: transportOption() });
+  // `z.extend` takes any zod object (a `zod` one too); its type asks for a zod/mini one.
+  const schema = z.extend(driver.options as unknown as z.ZodMiniObject, {
+    transport: transportOption(),
+  });
   return (options) => {
     const { transport, ...rest } = parseAdapterOptions(factoryName, schema, options) as {
       transport: HttpTransport;
