@@ -7,6 +7,7 @@ import {
 import {
   errorFromStatus,
   type JsonAnswer,
+  optionalOrDropped,
   quoteProviderText,
   type Redact,
   unexpectedAnswer,
@@ -25,9 +26,6 @@ const successAnswer = z.looseObject({
 
 // Meta's Graph error envelope. Only `code` decides the mapping; a malformed optional field
 // is dropped rather than costing us the code.
-const optionalOrDropped = <Schema extends z.ZodMiniType>(schema: Schema) =>
-  z.catch(z.optional(schema), undefined);
-
 const errorEnvelope = z.looseObject({
   error: z.looseObject({
     code: z.number().check(z.int()),

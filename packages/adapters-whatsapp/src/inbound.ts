@@ -6,7 +6,7 @@ import {
   timingSafeEqual,
   type WebhookRequest,
 } from "@replykit/core";
-import { oneLine, quoteProviderText } from "@replykit/http-transport";
+import { oneLine, optionalOrDropped, quoteProviderText } from "@replykit/http-transport";
 import * as z from "zod/mini";
 import type { ResolvedWhatsAppOptions } from "./options.js";
 
@@ -15,7 +15,7 @@ import type { ResolvedWhatsAppOptions } from "./options.js";
 // One body may carry several entries, changes, messages and statuses: every item becomes one
 // event, in the order of the body, and whatever is not a tap or a status is `ignored` with a
 // reason. Nothing here throws: each item is read on its own with `safeParse`, optional fields
-// with `z.catch`, so one malformed item costs that item only.
+// with `optionalOrDropped`, so one malformed item costs that item only.
 
 /** `X-Hub-Signature-256: sha256=<hex>`: Meta's HMAC-SHA256 of the raw body under the app secret. */
 export const WHATSAPP_SIGNATURE_HEADER = "x-hub-signature-256";
@@ -38,9 +38,6 @@ function quoted(value: unknown): string {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(quoteProviderText(value, { redact: keepText, maxLength: MAX_QUOTED }));
 }
-
-const optionalOrDropped = <Schema extends z.ZodMiniType>(schema: Schema) =>
-  z.catch(z.optional(schema), undefined);
 
 const text = z.string().check(z.minLength(1));
 const optionalText = optionalOrDropped(text);

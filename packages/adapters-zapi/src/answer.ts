@@ -9,6 +9,7 @@ import {
   errorFromStatus,
   type JsonAnswer,
   oneLine,
+  optionalOrDropped,
   quoteProviderText,
   type Redact,
   unexpectedAnswer,
@@ -34,9 +35,6 @@ const successBody = z.looseObject({
  * without a Client-Token); a `message` with details and a `code` are read when present.
  * A field of another type is ignored rather than discarding the rest.
  */
-const optionalOrDropped = <Schema extends z.ZodMiniType>(schema: Schema) =>
-  z.catch(z.optional(schema), undefined);
-
 const errorBody = z.looseObject({
   error: optionalOrDropped(z.string()),
   message: optionalOrDropped(z.string()),
