@@ -160,7 +160,8 @@ function untypedResult(input: unknown, limits: TextLimits): ButtonMessageResult 
   );
   if (!isObject(input) || !Array.isArray(input.buttons)) return { ok: false, issues: typeIssues };
   const { header, body, footer, buttons } = input;
-  const issues = ruleIssues(
+  // The rules add theirs to the list of wrong types.
+  ruleIssues(
     typeIssues,
     asString(header),
     asString(body),
@@ -168,7 +169,7 @@ function untypedResult(input: unknown, limits: TextLimits): ButtonMessageResult 
     buttons as readonly unknown[],
     limits,
   );
-  return { ok: false, issues: issues ?? typeIssues };
+  return { ok: false, issues: typeIssues };
 }
 
 const asString = (value: unknown): string | undefined =>
