@@ -7,11 +7,12 @@ import {
 import {
   errorFromStatus,
   type JsonAnswer,
+  optionalOrDropped,
   quoteProviderText,
   type Redact,
   unexpectedAnswer,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const WHATSAPP_PROVIDER = "whatsapp";
 
@@ -20,22 +21,19 @@ export const WHATSAPP_PROVIDER = "whatsapp";
 // as `message_status`) is not required: a send that worked must not be reported as a failure
 // because a field we do not use is missing or has changed shape.
 const successAnswer = z.looseObject({
-  messages: z.tuple([z.looseObject({ id: z.string().min(1) })], z.unknown()),
+  messages: z.tuple([z.looseObject({ id: z.string().check(z.minLength(1)) })], z.unknown()),
 });
 
 // Meta's Graph error envelope. Only `code` decides the mapping; a malformed optional field
 // is dropped rather than costing us the code.
 const errorEnvelope = z.looseObject({
   error: z.looseObject({
-    code: z.number().int(),
-    message: z.string().optional().catch(undefined),
-    type: z.string().optional().catch(undefined),
-    error_subcode: z.number().int().optional().catch(undefined),
-    error_data: z
-      .looseObject({ details: z.string().optional().catch(undefined) })
-      .optional()
-      .catch(undefined),
-    fbtrace_id: z.string().optional().catch(undefined),
+    code: z.number().check(z.int()),
+    message: optionalOrDropped(z.string()),
+    type: optionalOrDropped(z.string()),
+    error_subcode: optionalOrDropped(z.number().check(z.int())),
+    error_data: optionalOrDropped(z.looseObject({ details: optionalOrDropped(z.string()) })),
+    fbtrace_id: optionalOrDropped(z.string()),
   }),
 });
 

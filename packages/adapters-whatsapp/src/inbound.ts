@@ -6,8 +6,8 @@ import {
   timingSafeEqual,
   type WebhookRequest,
 } from "@replykit/core";
-import { oneLine, quoteProviderText } from "@replykit/http-transport";
-import { z } from "zod";
+import { oneLine, optionalOrDropped, quoteProviderText } from "@replykit/http-transport";
+import * as z from "zod/mini";
 import type { ResolvedWhatsAppOptions } from "./options.js";
 
 // Meta's webhooks (providers/INBOUND.md): `{ object: "whatsapp_business_account", entry: [{ id,
@@ -15,7 +15,7 @@ import type { ResolvedWhatsAppOptions } from "./options.js";
 // One body may carry several entries, changes, messages and statuses: every item becomes one
 // event, in the order of the body, and whatever is not a tap or a status is `ignored` with a
 // reason. Nothing here throws: each item is read on its own with `safeParse`, optional fields
-// with `.catch`, so one malformed item costs that item only.
+// with `optionalOrDropped`, so one malformed item costs that item only.
 
 /** `X-Hub-Signature-256: sha256=<hex>`: Meta's HMAC-SHA256 of the raw body under the app secret. */
 export const WHATSAPP_SIGNATURE_HEADER = "x-hub-signature-256";
@@ -39,26 +39,33 @@ function quoted(value: unknown): string {
   return JSON.stringify(quoteProviderText(value, { redact: keepText, maxLength: MAX_QUOTED }));
 }
 
-const text = z.string().min(1);
-const optionalText = text.optional().catch(undefined);
+const text = z.string().check(z.minLength(1));
+const optionalText = optionalOrDropped(text);
 
 // Seconds since the epoch, as a string of digits (what Meta sends) or a number. Twelve digits
 // at most, so the Date is always valid.
-const epochSeconds = z
-  .union([z.string().regex(/^\d{1,12}$/), z.number().int().min(0).max(999_999_999_999)])
-  .transform((seconds) => new Date(Number(seconds) * 1000));
+const epochSeconds = z.pipe(
+  z.union([
+    z.string().check(z.regex(/^\d{1,12}$/)),
+    z.number().check(z.int(), z.minimum(0), z.maximum(999_999_999_999)),
+  ]),
+  z.transform((seconds: string | number) => new Date(Number(seconds) * 1000)),
+);
 
-const envelope = z.looseObject({ object: z.unknown().optional(), entry: z.array(z.unknown()) });
+const envelope = z.looseObject({ object: z.optional(z.unknown()), entry: z.array(z.unknown()) });
 const entryShape = z.looseObject({ changes: z.array(z.unknown()) });
-const changeShape = z.looseObject({ field: z.unknown().optional(), value: z.unknown().optional() });
+const changeShape = z.looseObject({
+  field: z.optional(z.unknown()),
+  value: z.optional(z.unknown()),
+});
 const valueShape = z.looseObject({
-  messages: z.unknown().optional(),
-  statuses: z.unknown().optional(),
-  errors: z.unknown().optional(),
+  messages: z.optional(z.unknown()),
+  statuses: z.optional(z.unknown()),
+  errors: z.optional(z.unknown()),
 });
 
 /** What any message item is read for first: its id (for deduplication) and type. */
-const messageHead = z.looseObject({ id: optionalText, type: z.unknown().optional() });
+const messageHead = z.looseObject({ id: optionalText, type: z.optional(z.unknown()) });
 
 const tapFields = {
   id: text,
@@ -67,7 +74,7 @@ const tapFields = {
   from: optionalText,
   from_user_id: optionalText,
   timestamp: epochSeconds,
-  context: z.looseObject({ id: optionalText }).optional().catch(undefined),
+  context: optionalOrDropped(z.looseObject({ id: optionalText })),
 };
 
 /** Reply-button tap (Meta "Interactive messages webhook reference", confirmed). */
@@ -95,14 +102,14 @@ const statusItem = z.looseObject({
   recipient_id: optionalText,
   // With usernames (2026) the phone number may be missing; the BSUID is always there.
   recipient_user_id: optionalText,
-  errors: z.array(z.unknown()).optional().catch(undefined),
+  errors: optionalOrDropped(z.array(z.unknown())),
 });
 
 const metaError = z.looseObject({
-  code: z.union([z.number(), text]).optional().catch(undefined),
+  code: optionalOrDropped(z.union([z.number(), text])),
   title: optionalText,
   message: optionalText,
-  error_data: z.looseObject({ details: optionalText }).optional().catch(undefined),
+  error_data: optionalOrDropped(z.looseObject({ details: optionalText })),
 });
 
 const DELIVERY_STATES: Readonly<Record<string, DeliveryState>> = {
@@ -113,7 +120,7 @@ const DELIVERY_STATES: Readonly<Record<string, DeliveryState>> = {
 };
 
 /** The paths zod could not read, for a reason: never the values, which are the provider's. */
-function unreadable(error: z.ZodError): string {
+function unreadable(error: z.core.$ZodError): string {
   const paths = [...new Set(error.issues.map((issue) => issue.path.join(".") || "(item)"))];
   return paths.slice(0, 5).join(", ");
 }
@@ -133,7 +140,7 @@ interface Tap {
 
 function readTap<Item extends Tap>(
   item: unknown,
-  schema: z.ZodType<Item>,
+  schema: z.ZodMiniType<Item>,
   what: string,
   button: (tap: Item) => { buttonId: string; buttonTitle: string | undefined },
   providerEventId: string | undefined,

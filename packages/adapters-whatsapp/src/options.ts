@@ -4,7 +4,7 @@ import {
   PATH_SEGMENT_CHARACTERS,
   timeoutMsOption,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const DEFAULT_WHATSAPP_BASE_URL = "https://graph.facebook.com";
 export const DEFAULT_WHATSAPP_API_VERSION = "v23.0";
@@ -39,11 +39,14 @@ export const optionsSchema = z.object({
   /** Origin of the Graph API, optionally with a path prefix (a proxy, a simulator). */
   baseUrl: baseUrlOption(DEFAULT_WHATSAPP_BASE_URL),
   /** Graph API version, of the form `vNN.N`. */
-  apiVersion: z
-    .string({ error: "apiVersion must be a string" })
-    .regex(API_VERSION_FORM, 'apiVersion must look like "v23.0"')
-    .optional()
-    .transform((apiVersion) => apiVersion ?? DEFAULT_WHATSAPP_API_VERSION),
+  apiVersion: z.pipe(
+    z.optional(
+      z
+        .string({ error: "apiVersion must be a string" })
+        .check(z.regex(API_VERSION_FORM, 'apiVersion must look like "v23.0"')),
+    ),
+    z.transform((apiVersion: string | undefined) => apiVersion ?? DEFAULT_WHATSAPP_API_VERSION),
+  ),
   /** Time allowed for the provider to answer one request. */
   timeoutMs: timeoutMsOption(DEFAULT_WHATSAPP_TIMEOUT_MS),
   /**
@@ -51,18 +54,22 @@ export const optionsSchema = z.object({
    * `X-Hub-Signature-256` header Meta signs every webhook with. Without it the connection
    * accepts no webhook at all: an unsigned tap or status is never believed.
    */
-  appSecret: credentialOption("appSecret", {
-    what: "the Meta app secret",
-    ifEmpty: "must not be empty (leave it out to accept no webhook)",
-  }).optional(),
+  appSecret: z.optional(
+    credentialOption("appSecret", {
+      what: "the Meta app secret",
+      ifEmpty: "must not be empty (leave it out to accept no webhook)",
+    }),
+  ),
   /**
    * The token typed into the app's webhook settings, which Meta sends back in its
    * subscription handshake (`hub.verify_token`). Without it no handshake is answered.
    */
-  verifyToken: credentialOption("verifyToken", {
-    what: "the webhook verify token",
-    ifEmpty: "must not be empty (leave it out to answer no subscription handshake)",
-  }).optional(),
+  verifyToken: z.optional(
+    credentialOption("verifyToken", {
+      what: "the webhook verify token",
+      ifEmpty: "must not be empty (leave it out to answer no subscription handshake)",
+    }),
+  ),
 });
 
 /**

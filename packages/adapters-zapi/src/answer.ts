@@ -9,11 +9,12 @@ import {
   errorFromStatus,
   type JsonAnswer,
   oneLine,
+  optionalOrDropped,
   quoteProviderText,
   type Redact,
   unexpectedAnswer,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const ZAPI_PROVIDER = "zapi";
 
@@ -24,9 +25,9 @@ export const ZAPI_PROVIDER = "zapi";
  * So `messageId` is read first and `id` only stands in when `messageId` is absent.
  */
 const successBody = z.looseObject({
-  zaapId: z.string().optional(),
-  messageId: z.string().min(1).optional(),
-  id: z.string().min(1).optional(),
+  zaapId: z.optional(z.string()),
+  messageId: z.optional(z.string().check(z.minLength(1))),
+  id: z.optional(z.string().check(z.minLength(1))),
 });
 
 /**
@@ -35,9 +36,9 @@ const successBody = z.looseObject({
  * A field of another type is ignored rather than discarding the rest.
  */
 const errorBody = z.looseObject({
-  error: z.string().optional().catch(undefined),
-  message: z.string().optional().catch(undefined),
-  code: z.union([z.string(), z.number()]).optional().catch(undefined),
+  error: optionalOrDropped(z.string()),
+  message: optionalOrDropped(z.string()),
+  code: optionalOrDropped(z.union([z.string(), z.number()])),
 });
 
 /** Longest stretch of the provider's own text kept in an error message. */

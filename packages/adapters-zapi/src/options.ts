@@ -4,7 +4,7 @@ import {
   timeoutMsOption,
   webhookSecretOption,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * Which Z-API send endpoint carries the message.
@@ -40,22 +40,27 @@ export const optionsSchema = z.object({
   /** Time allowed for the provider to answer one request. */
   timeoutMs: timeoutMsOption(DEFAULT_ZAPI_TIMEOUT_MS),
   /** Default `"button-actions"`; see {@link ZapiEndpoint}. */
-  endpoint: z
-    .enum(["button-actions", "button-list"], {
-      error: 'endpoint must be "button-actions" or "button-list"',
-    })
-    .optional()
-    .transform((endpoint) => endpoint ?? "button-actions"),
+  endpoint: z.pipe(
+    z.optional(
+      z.enum(["button-actions", "button-list"], {
+        error: 'endpoint must be "button-actions" or "button-list"',
+      }),
+    ),
+    z.transform((endpoint: ZapiEndpoint | undefined): ZapiEndpoint => endpoint ?? "button-actions"),
+  ),
   /**
    * Z-API's `delayMessage`: seconds (whole, 1–15) Z-API waits before sending. Default: not
    * sent, so Z-API applies its own 1–3 s delay.
    */
-  delayMessageSeconds: z
-    .number({ error: "delayMessageSeconds must be a number" })
-    .int("delayMessageSeconds must be a whole number of seconds")
-    .min(1, "delayMessageSeconds must be between 1 and 15 (Z-API's range)")
-    .max(15, "delayMessageSeconds must be between 1 and 15 (Z-API's range)")
-    .optional(),
+  delayMessageSeconds: z.optional(
+    z
+      .number({ error: "delayMessageSeconds must be a number" })
+      .check(
+        z.int("delayMessageSeconds must be a whole number of seconds"),
+        z.minimum(1, "delayMessageSeconds must be between 1 and 15 (Z-API's range)"),
+        z.maximum(15, "delayMessageSeconds must be between 1 and 15 (Z-API's range)"),
+      ),
+  ),
   /**
    * The secret segment of this connection's webhook URL. Z-API signs no webhook, so the URL
    * is the only thing that tells its calls from anyone else's: a request is accepted only

@@ -6,7 +6,7 @@ import {
   type Redact,
   unexpectedAnswer,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const ZAPPER_PROVIDER = "zapper";
 
@@ -26,7 +26,7 @@ const MAX_PROVIDER_CODE = 100;
  * rather than guessed at.
  */
 const sentMessage = z.looseObject({
-  key: z.looseObject({ id: z.string().min(1) }),
+  key: z.looseObject({ id: z.string().check(z.minLength(1)) }),
 });
 
 /**

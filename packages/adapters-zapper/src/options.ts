@@ -5,7 +5,7 @@ import {
   timeoutMsOption,
   webhookSecretOption,
 } from "@replykit/http-transport";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** ZapperAPI's disappearing-message timers (`expiration` in its openapi.json). */
 export type ZapperExpiration = "none" | "24h" | "7d" | "90d";
@@ -35,11 +35,11 @@ export const optionsSchema = z.object({
    * Makes every message disappear after this long. Default: not sent, so the chat's own
    * setting applies (ZapperAPI's default is `"none"`).
    */
-  expiration: z
-    .enum(["none", "24h", "7d", "90d"], {
+  expiration: z.optional(
+    z.enum(["none", "24h", "7d", "90d"], {
       error: 'expiration must be one of "none", "24h", "7d", "90d"',
-    })
-    .optional(),
+    }),
+  ),
   /**
    * The secret that authenticates this connection's webhooks: the `secretKey` given to
    * ZapperAPI (which sends it back as `Authorization: Bearer <secretKey>`), and the secret

@@ -1,21 +1,28 @@
-import { type Issue, TOO_MANY_BUTTONS_PROVIDER_CODE } from "./issue.js";
+import { type Issue, TOO_MANY_BUTTONS_PROVIDER_CODE, withIssue } from "./issue.js";
 
-/** Issues of the number of buttons against a maximum (3 in the domain, less on some channels). */
-export function buttonCountIssues(count: number, maxButtons: number): Issue[] {
+/**
+ * The issue of a number of buttons against a maximum (3 in the domain, less on some
+ * channels), added to `issues`; `issues` as they were when the count fits.
+ */
+export function withButtonCountIssue(
+  issues: Issue[] | undefined,
+  count: number,
+  maxButtons: number,
+): Issue[] | undefined {
   if (count === 0) {
-    return [
-      { code: "too_few_buttons", path: ["buttons"], message: "at least 1 button is required" },
-    ];
+    return withIssue(issues, {
+      code: "too_few_buttons",
+      path: ["buttons"],
+      message: "at least 1 button is required",
+    });
   }
   if (count > maxButtons) {
-    return [
-      {
-        code: "too_many_buttons",
-        path: ["buttons"],
-        message: `${count} buttons given; at most ${maxButtons} are allowed (error ${TOO_MANY_BUTTONS_PROVIDER_CODE})`,
-        providerCode: TOO_MANY_BUTTONS_PROVIDER_CODE,
-      },
-    ];
+    return withIssue(issues, {
+      code: "too_many_buttons",
+      path: ["buttons"],
+      message: `${count} buttons given; at most ${maxButtons} are allowed (error ${TOO_MANY_BUTTONS_PROVIDER_CODE})`,
+      providerCode: TOO_MANY_BUTTONS_PROVIDER_CODE,
+    });
   }
-  return [];
+  return issues;
 }

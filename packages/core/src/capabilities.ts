@@ -1,8 +1,8 @@
-import { buttonCountIssues } from "./button-count.js";
+import { withButtonCountIssue } from "./button-count.js";
 import type { ButtonMessage } from "./button-message.js";
-import type { Issue } from "./issue.js";
+import { type Issue, withIssue } from "./issue.js";
 import type { TextLimits } from "./limits.js";
-import { textIssues } from "./text-rules.js";
+import { type MessageField, withTextIssues } from "./text-rules.js";
 
 /**
  * What a channel can render. The use case checks every message against the channel it is
@@ -33,25 +33,35 @@ function unsupported(field: "header" | "footer"): Issue {
   };
 }
 
+/** What a message that fits costs: no list of its own. */
+const NO_ISSUES: readonly Issue[] = Object.freeze([]);
+
 /** Lists every way `message` exceeds what the channel declares; empty when it fits. */
 export function checkCapabilities(
   message: ButtonMessage,
   capabilities: ChannelCapabilities,
 ): readonly Issue[] {
   const { limits } = capabilities;
-  const issues: Issue[] = [...buttonCountIssues(message.buttons.length, capabilities.maxButtons)];
-  if (message.header !== undefined) {
-    if (!capabilities.header) issues.push(unsupported("header"));
-    else issues.push(...textIssues(message.header, ["header"], limits.header));
+  let issues = withButtonCountIssue(undefined, message.buttons.length, capabilities.maxButtons);
+  issues = withOptionalText(issues, message.header, "header", capabilities.header, limits);
+  issues = withTextIssues(issues, message.body, message.body.trim(), limits.body, "body", 0);
+  issues = withOptionalText(issues, message.footer, "footer", capabilities.footer, limits);
+  for (const [index, { id, title }] of message.buttons.entries()) {
+    issues = withTextIssues(issues, id, id.trim(), limits.buttonId, "id", index);
+    issues = withTextIssues(issues, title, title.trim(), limits.buttonTitle, "title", index);
   }
-  issues.push(...textIssues(message.body, ["body"], limits.body));
-  if (message.footer !== undefined) {
-    if (!capabilities.footer) issues.push(unsupported("footer"));
-    else issues.push(...textIssues(message.footer, ["footer"], limits.footer));
-  }
-  message.buttons.forEach((button, index) => {
-    issues.push(...textIssues(button.id, ["buttons", index, "id"], limits.buttonId));
-    issues.push(...textIssues(button.title, ["buttons", index, "title"], limits.buttonTitle));
-  });
-  return issues;
+  return issues ?? NO_ISSUES;
+}
+
+/** A header or footer: refused outright by a channel that cannot show it, else its text rules. */
+function withOptionalText(
+  issues: Issue[] | undefined,
+  text: string | undefined,
+  field: Exclude<MessageField, "body">,
+  shown: boolean,
+  limits: TextLimits,
+): Issue[] | undefined {
+  if (text === undefined) return issues;
+  if (!shown) return withIssue(issues, unsupported(field));
+  return withTextIssues(issues, text, text.trim(), limits[field], field, 0);
 }

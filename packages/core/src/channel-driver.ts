@@ -1,13 +1,18 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { ChannelCapabilities } from "./capabilities.js";
 import type { InboundDriver } from "./inbound/inbound-driver.js";
 import type { ChannelPort } from "./ports/channel.js";
 
 /**
  * The options of a driver, stated once: a zod object whose fields are the options a user
- * (or a configuration file) gives, and whose output has every default filled in.
+ * (or a configuration file) gives, and whose output has every default filled in. Made with
+ * `zod/mini`, as replykit's drivers are, or with `zod`: what is used of it is what both have.
  */
-export type DriverOptionsSchema = z.ZodObject<z.ZodRawShape, z.core.$strip>;
+export interface DriverOptionsSchema extends z.core.$ZodObject<z.core.$ZodShape, z.core.$strip> {
+  readonly shape: z.core.$ZodShape;
+  parse(data: unknown): z.output<this>;
+  safeParse(data: unknown): z.core.util.SafeParseResult<z.output<this>>;
+}
 
 /**
  * Everything replykit knows about one provider, in one value: its name, its options (the

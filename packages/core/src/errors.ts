@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import * as Data from "effect/Data";
 import type { Issue } from "./issue.js";
 
 /** The bearer token is missing, malformed or not recognised. */

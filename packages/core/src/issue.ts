@@ -30,3 +30,13 @@ export interface Issue {
 
 /** Meta's "parameter value is not valid" code, which the contract returns for 4+ buttons. */
 export const TOO_MANY_BUTTONS_PROVIDER_CODE = 131009;
+
+/**
+ * Adds `issue` to `issues`, making the list on the first one: rules that find nothing
+ * allocate nothing, which is all a valid message costs.
+ */
+export function withIssue(issues: Issue[] | undefined, issue: Issue): Issue[] {
+  if (issues === undefined) return [issue];
+  issues.push(issue);
+  return issues;
+}

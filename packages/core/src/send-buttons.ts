@@ -1,4 +1,6 @@
-import { Cause, Effect, Exit, Option } from "effect";
+import type * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import type * as Exit from "effect/Exit";
 import {
   type ButtonMessage,
   type ButtonMessageInput,
@@ -610,8 +612,10 @@ function settlementOf(
   key: IdempotencyKey,
   progress: DeliveryProgress,
 ): readonly ["complete" | "markOutcomeUnknown" | "release", () => Promise<void>] {
-  if (Exit.isSuccess(exit)) return ["complete", () => store.complete(key, exit.value)];
-  const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause));
+  if (exit._tag === "Success") return ["complete", () => store.complete(key, exit.value)];
+  const error = exit.cause.reasons.find(
+    (reason): reason is Cause.Fail<ProviderError> => reason._tag === "Fail",
+  )?.error;
   // No typed error: interrupted or a defect, possibly mid-attempt. Only a run that never
   // handed the message to the channel can give its key back.
   const unknown = error === undefined ? progress.attempted : mayHaveBeenDelivered(error);

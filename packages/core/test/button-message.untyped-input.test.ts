@@ -96,3 +96,51 @@ describe("createButtonMessage on untyped input", () => {
     expect(root?.message).toMatch(/^message: /);
   });
 });
+
+describe("the message of an invalid_type issue", () => {
+  // No zod locale is loaded in this file (the core imports zod/mini, which loads none): the
+  // English words must come from the core itself.
+  it("says what was expected and what was received, as zod's English messages do", () => {
+    expect(
+      issuesOf({ header: Number.NaN, body: 42, footer: null, buttons: [{ id: [], title: 1n }] }),
+    ).toEqual([
+      {
+        code: "invalid_type",
+        path: ["header"],
+        message: "header: Invalid input: expected string, received NaN",
+      },
+      {
+        code: "invalid_type",
+        path: ["body"],
+        message: "body: Invalid input: expected string, received number",
+      },
+      {
+        code: "invalid_type",
+        path: ["footer"],
+        message: "footer: Invalid input: expected string, received null",
+      },
+      {
+        code: "invalid_type",
+        path: ["buttons", 0, "id"],
+        message: "buttons.0.id: Invalid input: expected string, received array",
+      },
+      {
+        code: "invalid_type",
+        path: ["buttons", 0, "title"],
+        message: "buttons.0.title: Invalid input: expected string, received bigint",
+      },
+    ]);
+  });
+
+  it("names the container that is not one: the message, the list of buttons, a button", () => {
+    expect(issuesOf(undefined).map((issue) => issue.message)).toEqual([
+      "message: Invalid input: expected object, received undefined",
+    ]);
+    expect(issuesOf({ body: "Hi", buttons: new Date(0) }).map((issue) => issue.message)).toEqual([
+      "buttons: Invalid input: expected array, received Date",
+    ]);
+    expect(
+      issuesOf({ body: "Hi", buttons: [Number.NEGATIVE_INFINITY] }).map((issue) => issue.message),
+    ).toEqual(["buttons.0: Invalid input: expected object, received -Infinity"]);
+  });
+});

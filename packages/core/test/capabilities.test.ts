@@ -8,6 +8,7 @@ import {
   WHATSAPP_CLOUD_LIMITS,
 } from "../src/index.js";
 import { validMessageInput } from "./arbitraries.js";
+import { referenceCapabilityIssues } from "./reference-capabilities.js";
 
 const validMessage = validMessageInput.map((input) => {
   const result = createButtonMessage(input);
@@ -76,6 +77,15 @@ describe("checkCapabilities", () => {
         new Set([...found].map((rule) => rule.split("@")[1]));
       const strictFields = fieldsOf(rules(message, strict));
       for (const field of fieldsOf(rules(message, loose))) expect(strictFields).toContain(field);
+    },
+  );
+
+  test.prop([validMessage, capabilities], { numRuns: 300 })(
+    "lists the issues of the reference rules, in their order, with their messages",
+    (message, channel) => {
+      expect(checkCapabilities(message, channel)).toEqual(
+        referenceCapabilityIssues(message, channel),
+      );
     },
   );
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fetchTransport } from "./fetch-transport.js";
 import type { HttpTransport } from "./transport.js";
 
@@ -66,29 +66,34 @@ const DOT_SEGMENT = /^\.{1,2}$/;
  * A required credential or identifier: a non-empty string of the given {@link CredentialForm}.
  * Its messages never quote the value.
  */
-export function credentialOption(name: string, rules: CredentialRules = {}): z.ZodString {
+export function credentialOption(
+  name: string,
+  rules: CredentialRules = {},
+): z.ZodMiniString<string> {
   const missing = `${name} is required (${rules.what ?? "a non-empty string"})`;
   const form = rules.form ?? TOKEN_CHARACTERS;
-  const option = z
-    .string({ error: missing })
+  const option = z.string({ error: missing }).check(
     // `abort`: an empty string breaks the form rule too; one message about it is enough.
-    .min(1, {
+    z.minLength(1, {
       error: rules.ifEmpty === undefined ? missing : `${name} ${rules.ifEmpty}`,
       abort: true,
-    })
-    .regex(form.pattern, `${name} ${form.rule}`);
+    }),
+    z.regex(form.pattern, `${name} ${form.rule}`),
+  );
   return rules.inUrlPath === true
-    ? option.refine(
-        (value) => !DOT_SEGMENT.test(value),
-        `${name} must not be "." or "..", which would change the request's URL path`,
+    ? option.check(
+        z.refine(
+          (value) => !DOT_SEGMENT.test(value),
+          `${name} must not be "." or "..", which would change the request's URL path`,
+        ),
       )
     : option;
 }
 
 /** An optional option that parses to its default when absent. */
-export type OptionWithDefault<Schema extends z.ZodType, Value> = z.ZodPipe<
-  z.ZodOptional<Schema>,
-  z.ZodTransform<Value, Value | undefined>
+export type OptionWithDefault<Schema extends z.ZodMiniType, Value> = z.ZodMiniPipe<
+  z.ZodMiniOptional<Schema>,
+  z.ZodMiniTransform<Value, Value | undefined>
 >;
 
 /**
@@ -122,15 +127,21 @@ function isHttpBaseUrl(value: string): boolean {
  * URL, optionally with a path prefix, without query, fragment or user info. Parses to
  * `defaultUrl` when absent, and in any case to a URL without a trailing slash.
  */
-export function baseUrlOption(defaultUrl: string): OptionWithDefault<z.ZodString, string> {
-  return z
+export function baseUrlOption(
+  defaultUrl: string,
+): OptionWithDefault<z.ZodMiniString<string>, string> {
+  const baseUrl = z
     .string({ error: "baseUrl must be a string" })
-    .refine(
-      isHttpBaseUrl,
-      "baseUrl must be an absolute http(s) URL without query or fragment, and without user info",
-    )
-    .optional()
-    .transform((baseUrl) => normalizeBaseUrl(baseUrl ?? defaultUrl));
+    .check(
+      z.refine(
+        isHttpBaseUrl,
+        "baseUrl must be an absolute http(s) URL without query or fragment, and without user info",
+      ),
+    );
+  return z.pipe(
+    z.optional(baseUrl),
+    z.transform((given: string | undefined) => normalizeBaseUrl(given ?? defaultUrl)),
+  );
 }
 
 /** The largest delay timers take: they hold a signed 32-bit count, and fire at once beyond it. */
@@ -140,14 +151,23 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
  * The optional `timeoutMs` option, the time allowed for one request: a whole, positive number
  * of milliseconds that a timer can hold. Parses to `defaultMs` when absent.
  */
-export function timeoutMsOption(defaultMs: number): OptionWithDefault<z.ZodNumber, number> {
-  return z
+export function timeoutMsOption(
+  defaultMs: number,
+): OptionWithDefault<z.ZodMiniNumber<number>, number> {
+  const timeoutMs = z
     .number({ error: "timeoutMs must be a number" })
-    .int("timeoutMs must be a whole number of milliseconds")
-    .positive("timeoutMs must be positive")
-    .max(MAX_TIMER_DELAY_MS, `timeoutMs must be at most ${MAX_TIMER_DELAY_MS} (about 24.8 days)`)
-    .optional()
-    .transform((timeoutMs) => timeoutMs ?? defaultMs);
+    .check(
+      z.int("timeoutMs must be a whole number of milliseconds"),
+      z.positive("timeoutMs must be positive"),
+      z.maximum(
+        MAX_TIMER_DELAY_MS,
+        `timeoutMs must be at most ${MAX_TIMER_DELAY_MS} (about 24.8 days)`,
+      ),
+    );
+  return z.pipe(
+    z.optional(timeoutMs),
+    z.transform((given: number | undefined) => given ?? defaultMs),
+  );
 }
 
 /**
@@ -155,15 +175,16 @@ export function timeoutMsOption(defaultMs: number): OptionWithDefault<z.ZodNumbe
  * `fetchTransport()` (the global `fetch`, every runtime) when absent.
  */
 export function transportOption(): OptionWithDefault<
-  z.ZodCustom<HttpTransport, HttpTransport>,
+  z.ZodMiniCustom<HttpTransport, HttpTransport>,
   HttpTransport
 > {
-  return z
-    .custom<HttpTransport>((value) => typeof value === "function", {
-      error: "transport must be a function (an HttpTransport)",
-    })
-    .optional()
-    .transform((transport) => transport ?? fetchTransport());
+  const transport = z.custom<HttpTransport>((value) => typeof value === "function", {
+    error: "transport must be a function (an HttpTransport)",
+  });
+  return z.pipe(
+    z.optional(transport),
+    z.transform((given: HttpTransport | undefined) => given ?? fetchTransport()),
+  );
 }
 
 /**
@@ -172,14 +193,14 @@ export function transportOption(): OptionWithDefault<
  * problem at once so a single restart fixes them all. The messages are the schema's own:
  * zod's default ones describe what was expected, never the value received.
  */
-export function parseAdapterOptions<Schema extends z.ZodType>(
+export function parseAdapterOptions<Schema extends z.core.$ZodType>(
   factoryName: string,
   schema: Schema,
   input: unknown,
 ): z.output<Schema> {
   const isObject = typeof input === "object" && input !== null && !Array.isArray(input);
   // Without an object, `{}` is still checked, so the error names every required option.
-  const parsed = schema.safeParse(isObject ? input : {});
+  const parsed = z.safeParse(schema, isObject ? input : {});
   const problems = [
     ...(isObject ? [] : ["options must be an object"]),
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),

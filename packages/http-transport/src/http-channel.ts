@@ -8,7 +8,7 @@ import {
   type ProviderError,
   type SendReceipt,
 } from "@replykit/core";
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { parseAdapterOptions, transportOption } from "./adapter-options.js";
 import { fetchTransport } from "./fetch-transport.js";
 import { type JsonAnswer, postJson } from "./post-json.js";
@@ -89,7 +89,11 @@ export function httpChannelFactory<Schema extends DriverOptionsSchema>(
   factoryName: string,
   driver: ChannelDriver<string, Schema, HttpDriverEnv>,
 ): (options: HttpChannelOptions<Schema>) => ChannelPort {
-  const schema = driver.options.extend({ transport: transportOption() });
+  // One schema, so that one error lists the transport's problem with the driver's own.
+  // `z.extend` takes any zod object (a `zod` one too); its type asks for a zod/mini one.
+  const schema = z.extend(driver.options as unknown as z.ZodMiniObject, {
+    transport: transportOption(),
+  });
   return (options) => {
     const { transport, ...rest } = parseAdapterOptions(factoryName, schema, options) as {
       transport: HttpTransport;

@@ -21,6 +21,7 @@ export {
   httpChannelFactory,
 } from "./http-channel.js";
 export { ignored, isRecord, kindOf, nonEmptyString, quoteWord } from "./inbound-json.js";
+export { optionalOrDropped } from "./optional-or-dropped.js";
 export { phoneDigits } from "./phone.js";
 export { type JsonAnswer, type JsonPost, postJson } from "./post-json.js";
 export {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { type CredentialForm, credentialOption } from "./adapter-options.js";
 
 /** The shortest webhook secret accepted: 16 characters, about 95 bits from the allowed set. */
@@ -21,15 +21,16 @@ export const URL_SAFE_SECRET: CredentialForm = Object.freeze({
  * webhook URL (or a Bearer token). Without it, every webhook for the connection is refused.
  * Its messages name the rule, never the value.
  */
-export function webhookSecretOption(what: string): z.ZodOptional<z.ZodString> {
-  return credentialOption("webhookSecret", {
+export function webhookSecretOption(what: string): z.ZodMiniOptional<z.ZodMiniString<string>> {
+  const secret = credentialOption("webhookSecret", {
     what,
     ifEmpty: "must not be empty: leave it out to receive no webhooks",
     form: URL_SAFE_SECRET,
-  })
-    .min(
+  }).check(
+    z.minLength(
       MIN_WEBHOOK_SECRET_LENGTH,
       `webhookSecret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters long (a long random string)`,
-    )
-    .optional();
+    ),
+  );
+  return z.optional(secret);
 }

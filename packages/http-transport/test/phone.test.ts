@@ -55,4 +55,38 @@ describe("phoneDigits", () => {
       }),
     );
   });
+
+  it("answers as the written-number pattern does, for any text (property)", () => {
+    // The rule as first written, without the shortcut for digits only.
+    const pattern = /^\+?[\d\s().-]*\d[\d\s().-]*$/;
+    const reference = (recipient: string) => {
+      const trimmed = recipient.trim();
+      return pattern.test(trimmed) ? trimmed.replace(/\D/g, "") : undefined;
+    };
+    // The digits and the characters on either side of them in ASCII ("/" and ":"), the
+    // separators, and a few that are not allowed.
+    const piece = fc.constantFrom(
+      "0",
+      "5",
+      "9",
+      "/",
+      ":",
+      " ",
+      "+",
+      "(",
+      ")",
+      "-",
+      ".",
+      "a",
+      "@",
+      "\u0660",
+    );
+    const text = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(""));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (recipient) => {
+        expect(phoneDigits(recipient)).toBe(reference(recipient));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
