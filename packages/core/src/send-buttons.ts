@@ -477,7 +477,11 @@ function sendWithin(
     };
     let sent: Promise<SendReceipt>;
     try {
-      sent = channel.send(recipient, message, { requestId, signal: attempt.signal });
+      sent = channel.send(recipient, message, {
+        requestId,
+        signal: attempt.signal,
+        signalTimeoutMs: policy.attemptTimeoutMs,
+      });
     } catch (cause) {
       sent = Promise.reject(cause);
     }

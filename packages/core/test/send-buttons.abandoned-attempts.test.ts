@@ -169,6 +169,16 @@ describe("an attempt that is over", () => {
   });
 });
 
+describe("an attempt's signal", () => {
+  it("tells the adapter it aborts on its own within the attempt's timeout", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    const outcome = await runSendButtons(deps, command());
+    expect(outcome.ok).toBe(true);
+    expect(channel.sends[0]?.context.signalTimeoutMs).toBe(200);
+  });
+});
+
 describe("sendButtons and the message log", () => {
   it("records each sent message with its ids, where it went and its buttons", async () => {
     const messageLog = new InMemoryMessageLog();

@@ -63,6 +63,7 @@ export function createHttpChannel(spec: HttpChannelSpec): ChannelPort {
         json: spec.toRequestBody(recipient, message),
         timeoutMs: spec.timeoutMs,
         signal: context.signal,
+        signalTimeoutMs: context.signalTimeoutMs,
       });
       const outcome = spec.readAnswer(answer, redact);
       if (isProviderError(outcome)) throw outcome;

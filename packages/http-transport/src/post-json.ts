@@ -23,6 +23,13 @@ export interface JsonPost {
   readonly timeoutMs: number;
   /** The caller's signal: the use case aborts it when it gives up on the attempt. */
   readonly signal: AbortSignal;
+  /**
+   * When set, `signal` aborts on its own within this many ms (the attempt's timeout, see
+   * `SendContext.signalTimeoutMs`). If that is no later than `timeoutMs`, a transport that
+   * does not keep time itself gets `signal` alone: a deadline of postJson's own could never
+   * fire first.
+   */
+  readonly signalTimeoutMs?: number | undefined;
 }
 
 export interface JsonAnswer {
@@ -75,9 +82,10 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
     timeoutMs: post.timeoutMs,
   };
   try {
-    const response = isSelfTimed(post.transport)
-      ? await post.transport(request)
-      : await sendWithDeadline(post.transport, request, post.timeoutMs);
+    const response =
+      isSelfTimed(post.transport) || signalComesFirst(post)
+        ? await post.transport(request)
+        : await sendWithDeadline(post.transport, request, post.timeoutMs);
     return {
       status: response.status,
       body: parseJson(response.body),
@@ -99,6 +107,9 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
     });
   }
 }
+
+const signalComesFirst = (post: JsonPost): boolean =>
+  post.signalTimeoutMs !== undefined && post.signalTimeoutMs <= post.timeoutMs;
 
 // A channel passes the same frozen headers to every post: they are merged once.
 const mergedHeaders = new WeakMap<object, Readonly<Record<string, string>>>();

@@ -324,3 +324,66 @@ describe("postJson's request", () => {
     expect(answer).toEqual({ status: 503, body: undefined, retryAfterMs: 2000 });
   });
 });
+
+describe("postJson around a caller's signal that times out on its own", () => {
+  const postWithin = (
+    transport: HttpTransport,
+    options: { timeoutMs: number; signalTimeoutMs: number; signal: AbortSignal },
+  ) =>
+    postJson({
+      provider: "acme",
+      transport,
+      url: "https://api.acme.example/send",
+      headers: {},
+      json: {},
+      ...options,
+    });
+
+  it("gives the transport the caller's signal alone when it aborts no later than timeoutMs", async () => {
+    const caller = new AbortController();
+    let seen: HttpRequest | undefined;
+    let listenersDuringSend = -1;
+    await postWithin(
+      async (request) => {
+        seen = request;
+        listenersDuringSend = getEventListeners(caller.signal, "abort").length;
+        return ok();
+      },
+      { timeoutMs: 10_000, signalTimeoutMs: 10_000, signal: caller.signal },
+    );
+    expect(seen?.signal).toBe(caller.signal);
+    expect(listenersDuringSend).toBe(0);
+  });
+
+  it("reads the caller's signal timing out as the attempt timing out", async () => {
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new DOMException("late", "TimeoutError")), 10);
+    const error = await rejectionOf(
+      postWithin(async (request) => untilAborted(request.signal), {
+        timeoutMs: 1_000,
+        signalTimeoutMs: 10,
+        signal: caller.signal,
+      }),
+    );
+    expect(error).toMatchObject({ retryable: true, deliveryUnknown: true });
+    expect(error.message).toBe(
+      "acme did not answer before the attempt timed out; the message may or may not have been sent",
+    );
+  });
+
+  it("keeps its own deadline when the caller's signal may abort later than timeoutMs", async () => {
+    const caller = new AbortController();
+    let seen: HttpRequest | undefined;
+    const error = await rejectionOf(
+      postWithin(
+        async (request) => {
+          seen = request;
+          return untilAborted(request.signal);
+        },
+        { timeoutMs: 30, signalTimeoutMs: 5_000, signal: caller.signal },
+      ),
+    );
+    expect(seen?.signal).not.toBe(caller.signal);
+    expect(error.message).toBe("acme did not answer within 30 ms");
+  });
+});

@@ -6,6 +6,12 @@ export interface SendContext {
   readonly requestId: string;
   /** Aborted when the use case gives up on this attempt (timeout or interruption). */
   readonly signal: AbortSignal;
+  /**
+   * When set, `signal` aborts on its own at the latest this many ms after `send` was called
+   * (the attempt's timeout). An adapter whose own timeout is no shorter can rely on `signal`
+   * alone, without a timer and an `AbortController` of its own.
+   */
+  readonly signalTimeoutMs?: number;
 }
 
 export interface SendReceipt {
