@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import english from "zod/v4/locales/en.js";
-import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/drivers.js";
+import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/built-in-drivers.js";
 import { type ServerConfig, serverConfigSchema, serverConfigSchemaFor } from "./schema.js";
 
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/drivers.js";
+import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/built-in-drivers.js";
 
 // zod/mini, imported as a namespace: the Workers entry parses this schema, and classic zod
 // (or mini's own `z` re-export) would put all of zod in its bundle.
