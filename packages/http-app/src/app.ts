@@ -5,8 +5,9 @@ import {
   type SendButtonsDeps,
   type SendButtonsOutcome,
 } from "@replykit/core";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { Hono } from "hono/tiny";
 import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
 import { requireBearer } from "./auth/bearer.js";
 import { answerHeaders, completeJson } from "./http-errors/complete-response.js";
@@ -132,6 +133,9 @@ export function createApp(deps: AppDeps) {
       ...describeDefect(error),
     });
 
+  // hono/tiny: the pattern router, a few hundred bytes, instead of the default's RegExp and
+  // trie routers (some 6 KiB of a Workers bundle). For a dozen routes it matches in about
+  // 0.2 µs where those take 0.02 µs — nothing beside the rest of a request.
   const app = new Hono<AppEnv>();
   // The request id and the security headers (hono's secureHeaders defaults), on every
   // answer: set with the others on an answer of completeJson, added to any other.
