@@ -58,6 +58,7 @@ const input = fc.oneof(
 
 describe("the request schema's fast path", () => {
   it("answers exactly as zod's own parse: the same success, data (keys in order) and issues", () => {
+    expect(SendButtonsRequestSchema.safeParse).not.toBe(CheckedSendButtonsRequestSchema.safeParse);
     fc.assert(
       fc.property(input, (candidate) => {
         const fast = SendButtonsRequestSchema.safeParse(candidate);
@@ -66,8 +67,12 @@ describe("the request schema's fast path", () => {
         if (fast.success && zod.success) {
           expect(Object.entries(fast.data)).toEqual(Object.entries(zod.data));
           expect(fast.data).not.toBe(candidate);
+          expect(Object.entries(SendButtonsRequestSchema.parse(candidate))).toEqual(
+            Object.entries(zod.data),
+          );
         } else {
           expect(fast.error?.issues).toEqual(zod.error?.issues);
+          expect(() => SendButtonsRequestSchema.parse(candidate)).toThrow();
         }
       }),
       { numRuns: 3000 },

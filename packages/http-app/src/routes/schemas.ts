@@ -85,14 +85,33 @@ export const CheckedSendButtonsRequestSchema = z.strictObject(SEND_BUTTONS_FIELD
  * beyond is the contract's error 131009. Text rules (blank, length, duplicates) are the
  * core's, checked by the use case against the conversation's channel.
  *
- * A valid body is recognised by a hand-written check first ({@link parseValidRequest}),
- * some five times faster than zod's own parse and without `new Function` (refused on
- * Workers); anything else goes through zod, which says what is wrong.
+ * Its `safeParse` and `parse` recognise a valid body by hand first ({@link parseValidRequest}),
+ * some ten times faster than zod's own parse and without `new Function` (refused on
+ * Workers); any other body goes through zod, which says what is wrong with it. (zod's own
+ * `withParser` does the same, but brings its schema compiler's support code along.)
  */
-export const SendButtonsRequestSchema = z.withParser(
+export const SendButtonsRequestSchema = withFastPath(
   CheckedSendButtonsRequestSchema,
   parseValidRequest,
 );
+
+/**
+ * A copy of `schema` whose `safeParse` and `parse` answer from `fast` when it returns a
+ * value, and from `schema` otherwise. Anything else (nested in another schema, the async
+ * parses) runs `schema` as it is: slower, never different.
+ */
+function withFastPath<Schema extends z.ZodMiniType>(
+  schema: Schema,
+  fast: (input: unknown) => z.output<Schema> | undefined,
+): Schema {
+  const copy = schema.clone();
+  copy.safeParse = (data, params) => {
+    const value = fast(data);
+    return value === undefined ? schema.safeParse(data, params) : { success: true, data: value };
+  };
+  copy.parse = (data, params) => fast(data) ?? schema.parse(data, params);
+  return copy;
+}
 
 export type SendButtonsRequest = z.infer<typeof CheckedSendButtonsRequestSchema>;
 
