@@ -11,6 +11,7 @@ import {
 } from "@replykit/core";
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_DRIVERS } from "../src/composition/built-in-drivers.js";
+import { databaseDirectoryPorts } from "../src/composition/database-directory-ports.js";
 import {
   defaultPorts,
   resolverOf,
@@ -99,7 +100,11 @@ describe("the composition without a container (createEdgeApp, the Workers entry'
       webhookDeduplication: new InMemoryWebhookDeduplication({ clock: systemClock }),
       directories,
     };
-    const resolve = resolverOf(defaultPorts(config, { stores }, () => BUILT_IN_DRIVERS));
+    const runtime = { stores };
+    const drivers = () => BUILT_IN_DRIVERS;
+    const resolve = resolverOf(
+      defaultPorts(config, runtime, databaseDirectoryPorts(config, runtime, directories, drivers)),
+    );
     expect(resolve(ChannelDirectoryToken)).toBe(resolve(WebhookConnectionsToken));
     expect(resolve(AgentDirectoryToken)).toBe(directories);
     expect(resolve(LoggerToken)).toBe(resolve(LoggerToken));

@@ -2,7 +2,8 @@ import "reflect-metadata";
 import type { PortToken } from "@replykit/core";
 import { type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { ServerConfig } from "../config/schema.js";
-import { defaultPorts, type RuntimeServices } from "./default-ports.js";
+import { databaseDirectoryPorts } from "./database-directory-ports.js";
+import { configDirectoryPorts, defaultPorts, type RuntimeServices } from "./default-ports.js";
 import { createDriverContainer, registeredDrivers } from "./drivers.js";
 
 export { type RuntimeServices, WebhookConnectionsToken } from "./default-ports.js";
@@ -20,7 +21,13 @@ export function createContainer(
   runtime: RuntimeServices = {},
 ): DependencyContainer {
   const scope = (runtime.container ?? createDriverContainer()).createChildContainer();
-  for (const { token, make } of defaultPorts(config, runtime, () => registeredDrivers(scope))) {
+  const drivers = () => registeredDrivers(scope);
+  const directories = runtime.stores?.directories;
+  const sourced =
+    directories === undefined
+      ? configDirectoryPorts(config, runtime, drivers)
+      : databaseDirectoryPorts(config, runtime, directories, drivers);
+  for (const { token, make } of defaultPorts(config, runtime, sourced)) {
     if (!scope.isRegistered(token, true)) {
       scope.register(token, {
         useFactory: instanceCachingFactory((resolver) =>

@@ -39,7 +39,6 @@ import {
 } from "./config-directories.js";
 import { asConfigError } from "./config-failure.js";
 import type { SharedStores } from "./shared-stores.js";
-import { StoredConnections } from "./stored-connections.js";
 import { ConfigWebhookConnections } from "./webhook-connections.js";
 
 /** What differs between runtimes; everything else comes from the configuration. */
@@ -90,13 +89,13 @@ export interface PortDefault<Port = unknown> {
   readonly make: (resolve: ResolvePort) => Port;
 }
 
-const portDefault = <Port>(
+export const portDefault = <Port>(
   token: PortToken<Port>,
   make: (resolve: ResolvePort) => Port,
 ): PortDefault => ({ token, make });
 
 /** `make`, called on the first call only; every call answers what that one made. */
-function once<T>(make: () => T): () => T {
+export function once<T>(make: () => T): () => T {
   let made: { readonly value: T } | undefined;
   return () => {
     made ??= { value: make() };
@@ -108,7 +107,7 @@ function once<T>(make: () => T): () => T {
  * The API keys, and sessions if configured. A factory that refuses its part throws a
  * `ConfigError` naming `apiKeys` or `sessions`, never quoting a digest or the secret.
  */
-function authenticatorFor(config: ServerConfig, runtime: RuntimeServices) {
+export function authenticatorFor(config: ServerConfig, runtime: RuntimeServices) {
   const apiKeys = asConfigError(
     "apiKeys",
     config.apiKeys.map((key) => key.sha256),
@@ -133,61 +132,53 @@ function authenticatorFor(config: ServerConfig, runtime: RuntimeServices) {
 }
 
 /**
- * How the configuration makes every port of the core, as plain functions: what the
- * composition root registers in its container (`createContainer`, where an embedder's own
- * registrations take a default's place) and what the Workers entry calls without one
- * (`createEdgeApp`). `drivers` is called only when a channel is first needed, so that a
- * driver registration that is refused fails there, as it always did.
+ * Where the authenticator, agents, conversations, channels and webhook connections come
+ * from: the configuration's own lists. (With a database's directories instead, see
+ * `databaseDirectoryPorts`, which only the Node server needs.) `drivers` is called only when
+ * a channel is first needed, so that a driver registration that is refused fails there.
  */
-export function defaultPorts(
+export function configDirectoryPorts(
   config: ServerConfig,
   runtime: RuntimeServices,
   drivers: () => readonly ServerChannelDriver[],
 ): readonly PortDefault[] {
+  return [
+    portDefault(AuthenticatorToken, () => authenticatorFor(config, runtime)),
+    portDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents)),
+    portDefault(
+      ConversationDirectoryToken,
+      () => new ConfigConversationDirectory(config.conversations),
+    ),
+    portDefault(
+      ChannelDirectoryToken,
+      () =>
+        new ConfigChannelDirectory(
+          channelsFor(config.channelConnections, drivers(), { transport: runtime.transport }),
+        ),
+    ),
+    portDefault(
+      WebhookConnectionsToken,
+      () => new ConfigWebhookConnections(config.channelConnections, drivers()),
+    ),
+  ];
+}
+
+/**
+ * How the configuration makes every port of the core, as plain functions, `directories`
+ * (see {@link configDirectoryPorts}) included: what the composition root registers in its
+ * container (`createContainer`, where an embedder's own registrations take a default's
+ * place) and what the Workers entry calls without one (`createEdgeApp`).
+ */
+export function defaultPorts(
+  config: ServerConfig,
+  runtime: RuntimeServices,
+  directories: readonly PortDefault[],
+): readonly PortDefault[] {
   const stores = runtime.stores;
-  const directories = stores?.directories;
-  const transport = { transport: runtime.transport };
-  const sourced =
-    directories === undefined
-      ? [
-          portDefault(AuthenticatorToken, () => authenticatorFor(config, runtime)),
-          portDefault(AgentDirectoryToken, () => new ConfigAgentDirectory(config.agents)),
-          portDefault(
-            ConversationDirectoryToken,
-            () => new ConfigConversationDirectory(config.conversations),
-          ),
-          portDefault(
-            ChannelDirectoryToken,
-            () =>
-              new ConfigChannelDirectory(
-                channelsFor(config.channelConnections, drivers(), transport),
-              ),
-          ),
-          portDefault(
-            WebhookConnectionsToken,
-            () => new ConfigWebhookConnections(config.channelConnections, drivers()),
-          ),
-        ]
-      : (() => {
-          // One lookup serves both sides of a stored connection: its channel, its webhooks.
-          const connections = once(
-            () => new StoredConnections(directories, drivers(), transport, runtime.variables ?? {}),
-          );
-          return [
-            // The file's keys and sessions first: they need no round trip to the database.
-            portDefault(AuthenticatorToken, () =>
-              anyOf(authenticatorFor(config, runtime), directories),
-            ),
-            portDefault(AgentDirectoryToken, () => directories),
-            portDefault(ConversationDirectoryToken, () => directories),
-            portDefault(ChannelDirectoryToken, connections),
-            portDefault(WebhookConnectionsToken, connections),
-          ];
-        })();
   return [
     portDefault(ClockToken, () => runtime.clock ?? systemClock),
     portDefault(LoggerToken, () => runtime.logger ?? createJsonLogger()),
-    ...sourced,
+    ...directories,
     portDefault(MessageLogToken, () => stores?.messageLog ?? new InMemoryMessageLog()),
     portDefault(
       WebhookDeduplicationToken,
