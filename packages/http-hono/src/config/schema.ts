@@ -119,8 +119,8 @@ export function serverConfigSchemaFor(drivers: readonly ServerChannelDriver[]) {
       sessions: z.optional(
         z.strictObject({
           jwtSecret: z.string().check(z.minLength(32, "use a secret of at least 32 characters")),
-          // Not empty: hono/jwt checks `iss` and `aud` only when the expected value is truthy,
-          // so "" would silently accept tokens of any issuer or audience.
+          // Not empty: the session check (hono/jwt's rules) checks `iss` and `aud` only when
+          // the expected value is truthy, so "" would silently accept any issuer or audience.
           issuer: z.optional(
             z
               .string()
