@@ -10,11 +10,13 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The most the bundle may weigh, minified and gzipped, in bytes: issue 11's 64 KiB. The test
- * `test/edge-bundle.budget.test.ts` builds the bundle and fails above it; lower it to what
- * the bundle weighs when a change makes it lighter, never raise it past 64 KiB.
+ * The most the bundle may weigh, minified and gzipped, in bytes: what it weighed with this
+ * branch and the core's zod/mini and effect work together (63 381 bytes, 2026-12-01), rounded
+ * up, under issue 11's ceiling of 64 KiB (65 536). The test `test/edge-bundle.budget.test.ts`
+ * builds the bundle and fails above it; lower it when a change makes the bundle lighter, never
+ * raise it past 64 KiB.
  */
-export const EDGE_BUNDLE_BUDGET = 64 * 1024;
+export const EDGE_BUNDLE_BUDGET = 64_000;
 
 /**
  * zod's `z` namespace re-exports all of its message locales (some 60), and code that imports
