@@ -1,4 +1,3 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   type ChannelPort,
   type Logger,
@@ -8,6 +7,7 @@ import {
 } from "@replykit/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { Hono } from "hono/tiny";
 import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
 import { requireBearer } from "./auth/bearer.js";
 import { answerHeaders, completeJson } from "./http-errors/complete-response.js";
@@ -32,22 +32,12 @@ import { mountHealth } from "./routes/health.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
 import type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
+import { mountOpenApi, type OpenApiInfo } from "./routes/openapi.js";
 import { SendButtonsHeadersSchema, SendButtonsRequestSchema } from "./routes/schemas.js";
-import {
-  documentedRoute,
-  routedWithoutValidators,
-  sendButtonsRoute,
-  toCommand,
-} from "./routes/send-buttons.js";
+import { SEND_BUTTONS_PATH, sendButtonsMiddleware, toCommand } from "./routes/send-buttons.js";
 import { mountWebhooks, type WebhookDeps } from "./routes/webhooks.js";
 
-export interface OpenApiInfo {
-  readonly title?: string;
-  readonly version?: string;
-  readonly description?: string;
-  /** Base URLs shown in the document, e.g. `[{ url: "https://api.example.com" }]`. */
-  readonly servers?: readonly { readonly url: string; readonly description?: string }[];
-}
+export type { OpenApiInfo } from "./routes/openapi.js";
 
 /**
  * What {@link createApp} needs: the use case's ports (see `SendButtonsDeps` in
@@ -116,7 +106,8 @@ function describeDefect(error: unknown): Record<string, string> {
 
 /**
  * The replykit HTTP app: `POST /messages/interactive/send-buttons` (the contract of
- * `spec/send-buttons.md`) and `GET /openapi.json` (OpenAPI 3.1, from the same zod schemas).
+ * `spec/send-buttons.md`) and `GET /openapi.json` (OpenAPI 3.1, generated at build time from
+ * the same zod schemas).
  * Web-standard only: serve it with `@hono/node-server`, Bun, Deno or Cloudflare Workers.
  */
 export function createApp(deps: AppDeps) {
@@ -142,7 +133,10 @@ export function createApp(deps: AppDeps) {
       ...describeDefect(error),
     });
 
-  const app = new OpenAPIHono<AppEnv>();
+  // hono/tiny: the pattern router, a few hundred bytes, instead of the default's RegExp and
+  // trie routers (some 6 KiB of a Workers bundle). For a dozen routes it matches in about
+  // 0.2 µs where those take 0.02 µs — nothing beside the rest of a request.
+  const app = new Hono<AppEnv>();
   // The request id and the security headers (hono's secureHeaders defaults), on every
   // answer: set with the others on an answer of completeJson, added to any other.
   app.use("*", answerHeaders(deps.newRequestId));
@@ -155,9 +149,9 @@ export function createApp(deps: AppDeps) {
   app.use("*", requestLog(logger, deps.clock));
   app.notFound((c) => respondWithError(c, routeNotFound(c.get("requestId"))));
   app.onError((error, c) => {
-    // A client error a middleware threw (@hono/zod-openapi's media-type gate, hono's
-    // validators, an embedder's own) is the client's, never a 500: same status family, our
-    // envelope. Only 5xx and everything else are defects.
+    // A client error a middleware threw (hono's validators or body limit, an embedder's
+    // own) is the client's, never a 500: same status family, our envelope. Only 5xx and
+    // everything else are defects.
     if (error instanceof HTTPException && error.status < 500) {
       logger.log("warn", "http.client_error", {
         requestId: c.get("requestId"),
@@ -171,18 +165,14 @@ export function createApp(deps: AppDeps) {
     logDefect(c, error);
     return respondWithError(c, internalError(c.get("requestId")));
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description: "An API key or a session token: `Authorization: Bearer <token>`.",
-  });
+  mountOpenApi(app, deps.openapi);
 
   const authenticate = authenticateCaller(
     deps.authenticator,
     new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock),
     deps.clientAddress ?? (() => undefined),
   );
-  const route = sendButtonsRoute(maxBodyBytes, {
+  const middleware = sendButtonsMiddleware(maxBodyBytes, {
     limitInFlight: limitInFlight(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
     authenticate,
     native: deps.native,
@@ -191,110 +181,93 @@ export function createApp(deps: AppDeps) {
     mountWebhooks(app, deps.webhooks, { clock: deps.clock, logger }, deps.native);
     mountMessages(app, deps.webhooks.messageLog, { bearer: requireBearer, authenticate });
   }
-  app.openAPIRegistry.registerPath(documentedRoute(route));
-  const routes = app
-    .openapi(routedWithoutValidators(route), async (c) => {
-      const requestIdValue = c.get("requestId");
-      // The headers the route documents, validated here rather than by a zod-openapi
-      // validator, which would copy every header of the request into an object first.
-      const headers = SendButtonsHeadersSchema.safeParse({
-        "Idempotency-Key": c.req.header("Idempotency-Key"),
-        "X-Request-Id": c.req.header("X-Request-Id"),
-      });
-      if (!headers.success) {
-        return respondWithError(
-          c,
-          invalidRequest(headerIssues(headers.error.issues), requestIdValue),
-        );
-      }
-      // The body `jsonBody` parsed, validated here rather than by a zod-openapi validator
-      // that would read and parse it again; after `Idempotency-Key`, as documented.
-      const input = c.get("jsonBody");
-      const parsed = SendButtonsRequestSchema.safeParse(input);
-      if (!parsed.success) {
-        return respondWithError(
-          c,
-          invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
-        );
-      }
-      const command = toCommand(parsed.data, {
-        principal: c.get("principal"),
-        idempotencyKey: headers.data["Idempotency-Key"],
-        requestId: requestIdValue,
-        signal: deps.shutdownSignal,
-        // Aborted when the client hangs up: a send not yet started is then never started.
-        // The runtime's own view when it gives one (the Node server's socket), else the
-        // Request's signal (workerd; on @hono/node-server it would cost a full Request).
-        callerSignal: callerOf(c),
-      });
-      // The channel the use case picks: its limit names the first button over it.
-      let channel: ChannelPort | undefined;
-      const observed: SendButtonsDeps = {
-        ...useCaseDeps,
-        channels: {
-          findChannel: async (channelConnectionId) => {
-            channel = await useCaseDeps.channels.findChannel(channelConnectionId);
-            return channel;
-          },
-        },
-      };
-      let outcome: SendButtonsOutcome;
-      try {
-        outcome = await runSendButtons(observed, command);
-      } catch (defect) {
-        logDefect(c, defect);
-        return respondWithError(c, internalError(requestIdValue));
-      }
-      if (outcome.ok) {
-        const sent = outcome.value;
-        c.set("logFields", {
-          provider: sent.provider,
-          agentId: command.agentId,
-          conversationId: sent.conversationId,
-          messageId: sent.messageId,
-          providerMessageId: sent.providerMessageId,
-        });
-        return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
-      }
-      if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
-        return respondWithError(
-          c,
-          shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
-        );
-      }
-      if (outcome.error._tag === "ChannelNotConfigured") {
-        // A deployment mistake the answer does not detail: the operator needs the connection.
-        logger.log("error", "http.channel_not_configured", {
-          requestId: requestIdValue,
-          channelConnectionId: outcome.error.channelConnectionId,
-        });
-      }
-      const buttons = {
-        given: command.message.buttons.length,
-        allowed: channel?.capabilities.maxButtons,
-      };
+  return app.post(SEND_BUTTONS_PATH, ...middleware, async (c) => {
+    const requestIdValue = c.get("requestId");
+    // The headers the route documents, validated here rather than by a validator
+    // middleware, which would copy every header of the request into an object first.
+    const headers = SendButtonsHeadersSchema.safeParse({
+      "Idempotency-Key": c.req.header("Idempotency-Key"),
+      "X-Request-Id": c.req.header("X-Request-Id"),
+    });
+    if (!headers.success) {
       return respondWithError(
         c,
-        fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
-          fieldIssuesOf(issues, buttons),
-        ),
+        invalidRequest(headerIssues(headers.error.issues), requestIdValue),
       );
-    })
-    .doc31("/openapi.json", {
-      openapi: "3.1.0",
-      info: {
-        title: deps.openapi?.title ?? "replykit",
-        version: deps.openapi?.version ?? "0.1.0",
-        description:
-          deps.openapi?.description ??
-          "Send WhatsApp interactive reply-button messages through WhatsApp Cloud API, Z-API or ZapperAPI.",
-      },
-      ...(deps.openapi?.servers === undefined
-        ? {}
-        : { servers: deps.openapi.servers.map((server) => ({ ...server })) }),
+    }
+    // The body `jsonBody` parsed, validated here rather than by a validator middleware
+    // that would read and parse it again; after `Idempotency-Key`, as documented.
+    const input = c.get("jsonBody");
+    const parsed = SendButtonsRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      return respondWithError(
+        c,
+        invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
+      );
+    }
+    const command = toCommand(parsed.data, {
+      principal: c.get("principal"),
+      idempotencyKey: headers.data["Idempotency-Key"],
+      requestId: requestIdValue,
+      signal: deps.shutdownSignal,
+      // Aborted when the client hangs up: a send not yet started is then never started.
+      // The runtime's own view when it gives one (the Node server's socket), else the
+      // Request's signal (workerd; on @hono/node-server it would cost a full Request).
+      callerSignal: callerOf(c),
     });
-
-  return routes;
+    // The channel the use case picks: its limit names the first button over it.
+    let channel: ChannelPort | undefined;
+    const observed: SendButtonsDeps = {
+      ...useCaseDeps,
+      channels: {
+        findChannel: async (channelConnectionId) => {
+          channel = await useCaseDeps.channels.findChannel(channelConnectionId);
+          return channel;
+        },
+      },
+    };
+    let outcome: SendButtonsOutcome;
+    try {
+      outcome = await runSendButtons(observed, command);
+    } catch (defect) {
+      logDefect(c, defect);
+      return respondWithError(c, internalError(requestIdValue));
+    }
+    if (outcome.ok) {
+      const sent = outcome.value;
+      c.set("logFields", {
+        provider: sent.provider,
+        agentId: command.agentId,
+        conversationId: sent.conversationId,
+        messageId: sent.messageId,
+        providerMessageId: sent.providerMessageId,
+      });
+      return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
+    }
+    if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
+      return respondWithError(
+        c,
+        shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
+      );
+    }
+    if (outcome.error._tag === "ChannelNotConfigured") {
+      // A deployment mistake the answer does not detail: the operator needs the connection.
+      logger.log("error", "http.channel_not_configured", {
+        requestId: requestIdValue,
+        channelConnectionId: outcome.error.channelConnectionId,
+      });
+    }
+    const buttons = {
+      given: command.message.buttons.length,
+      allowed: channel?.capabilities.maxButtons,
+    };
+    return respondWithError(
+      c,
+      fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
+        fieldIssuesOf(issues, buttons),
+      ),
+    );
+  });
 }
 
 /** The app's type, for a typed client: `hc<AppType>("https://api.example.com")`. */

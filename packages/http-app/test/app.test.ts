@@ -14,6 +14,7 @@ import {
 } from "@replykit/core/testing";
 import { HTTPException } from "hono/http-exception";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import * as z from "zod/mini";
 import { type AppDeps, createApp, ErrorEnvelopeSchema, SEND_BUTTONS_PATH } from "../src/index.js";
 
 const TOKEN = "rk_live_secret-token-of-org-a";
@@ -130,7 +131,7 @@ async function expectError(
   const text = await response.text();
   expect(response.status, text).toBe(status);
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-  const envelope = ErrorEnvelopeSchema.strict().parse(JSON.parse(text));
+  const envelope = z.strictObject(ErrorEnvelopeSchema.shape).parse(JSON.parse(text));
   expect(Object.keys(envelope)).toEqual(["error"]);
   expect(envelope.error.type).toBe(type);
   expect(envelope.error.code).toBe(code);

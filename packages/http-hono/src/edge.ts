@@ -6,7 +6,7 @@ import {
   REQUEST_ID_HEADER,
 } from "@replykit/http-app";
 import type { ExecutionContext } from "hono";
-import { createConfiguredApp } from "./composition/configured-app.js";
+import { createEdgeApp } from "./composition/edge-app.js";
 import { ConfigError, parseServerConfigJson } from "./config/load-config.js";
 
 /** Worker bindings: `REPLYKIT_CONFIG` (the configuration as JSON) and the secrets it names. */
@@ -15,7 +15,7 @@ export interface EdgeBindings {
   readonly [binding: string]: unknown;
 }
 
-type ConfiguredApp = ReturnType<typeof createConfiguredApp>;
+type ConfiguredApp = ReturnType<typeof createEdgeApp>;
 
 /** What one configuration source gave: an app, or the reason there is none. */
 type Built =
@@ -53,7 +53,7 @@ function build(source: string | undefined, env: EdgeBindings): Built {
     }
     return {
       ok: true,
-      app: createConfiguredApp(config, {
+      app: createEdgeApp(config, {
         // Cloudflare sets it on every request, replacing whatever the client sent.
         clientAddress: addressFromHeader("cf-connecting-ip"),
       }),

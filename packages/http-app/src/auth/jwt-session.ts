@@ -1,5 +1,5 @@
 import type { Authenticator, Principal } from "@replykit/core";
-import { verify } from "hono/jwt";
+import { hs256Key, verifyHs256 } from "./hs256.js";
 
 export interface JwtSessionOptions {
   /** The HS256 shared secret: at least 32 characters (256 bits, RFC 7518 §3.2). */
@@ -15,7 +15,8 @@ const nonEmptyString = (value: unknown): value is string =>
   typeof value === "string" && value.trim() !== "";
 
 /**
- * Authenticates session tokens: HS256 JWTs verified with hono's Web Crypto `verify`.
+ * Authenticates session tokens: HS256 JWTs verified with Web Crypto (`verifyHs256`, by the
+ * rules of hono/jwt's `verify`).
  * Required: a valid signature, an `exp` in the future (a token without `exp` is refused),
  * `sub` (the principal's subject) and `org` (its organization). `nbf` and `iat` are checked
  * when present. Anything else, including a token that is not a JWT, is "not recognised".
@@ -25,8 +26,8 @@ export function createJwtSessionAuthenticator(options: JwtSessionOptions): Authe
     throw new Error(`the JWT secret must be at least ${MIN_SECRET_LENGTH} characters long`);
   }
   const { secret, issuer, audience } = options;
-  // hono/jwt checks `iss` and `aud` only when the expected value is truthy: an empty one
-  // would accept tokens of any issuer or audience while looking configured.
+  // An empty issuer or audience is refused rather than read as "any": hono/jwt, whose rules
+  // the verification follows, checks them only when the expected value is truthy.
   if (issuer === "") {
     throw new Error("the JWT issuer must not be empty: leave it out to accept any issuer");
   }
@@ -39,23 +40,29 @@ export function createJwtSessionAuthenticator(options: JwtSessionOptions): Authe
   if (Array.isArray(audience) && audience.length === 0) {
     throw new Error("the list of JWT audiences must not be empty: leave it out to accept any");
   }
-  const verifyOptions = {
-    alg: "HS256" as const,
-    ...(issuer === undefined ? {} : { iss: issuer }),
-    ...(audience === undefined
-      ? {}
-      : { aud: typeof audience === "string" ? audience : [...audience] }),
+  const expected = {
+    issuer,
+    audiences:
+      audience === undefined
+        ? undefined
+        : typeof audience === "string"
+          ? [audience]
+          : [...audience],
   };
+  let key: Promise<CryptoKey> | undefined;
 
   return {
     async authenticate(token: string): Promise<Principal | undefined> {
       if (token.split(".").length !== 3) return undefined;
-      let payload: Record<string, unknown>;
+      let payload: Readonly<Record<string, unknown>> | undefined;
       try {
-        payload = await verify(token, secret, verifyOptions);
+        // Imported once, when the first token comes: a failure is then every token's refusal.
+        key ??= hs256Key(secret);
+        payload = await verifyHs256(token, key, expected);
       } catch {
         return undefined;
       }
+      if (payload === undefined) return undefined;
       const { exp, sub, org } = payload;
       if (typeof exp !== "number" || !nonEmptyString(sub) || !nonEmptyString(org)) {
         return undefined;

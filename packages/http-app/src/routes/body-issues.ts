@@ -1,5 +1,5 @@
-import type { z } from "@hono/zod-openapi";
 import { MAX_BUTTONS, TOO_MANY_BUTTONS_PROVIDER_CODE } from "@replykit/core";
+import type * as z from "zod/mini";
 import type { FieldIssue } from "../http-errors/envelope.js";
 import { extraButtonNumber, WHOLE_BODY } from "./fields.js";
 

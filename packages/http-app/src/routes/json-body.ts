@@ -19,11 +19,11 @@ const issue = (field: string, code: string, message: string): FieldIssue[] => [
 ];
 
 /**
- * `application/json`, any case, optionally followed by `;name=value` parameters. This is
- * @hono/zod-openapi's own media-type rule narrowed to plain JSON (its `jsonRequestRegex`
- * minus the `+json` suffixes): whatever passes here passes there, so a Content-Type is
- * never refused twice with different answers. A bare `;`, a space before it or a parameter
- * without a value is malformed (RFC 9110 §8.3.1), not a different media type.
+ * `application/json`, any case, optionally followed by `;name=value` parameters: the rule
+ * of @hono/zod-openapi (its `jsonRequestRegex`), which served this route before the app
+ * became a plain Hono app, narrowed to plain JSON (no `+json` suffixes); kept, so that no
+ * Content-Type is answered differently than it was. A bare `;`, a space before it or a
+ * parameter without a value is malformed (RFC 9110 §8.3.1), not a different media type.
  */
 const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=[^;]+)*$/i;
 
@@ -93,7 +93,7 @@ async function readBounded(read: BoundedBody, maxBytes: number): Promise<BodyRea
  * Before anything looks at the body: `Content-Type: application/json`, at most `maxBytes`,
  * and valid JSON — each a 400 naming `Content-Type` or `body`. The body is read and parsed
  * here and nowhere else: the parsed value is the `jsonBody` variable, which the route's
- * handler validates against the request schema (see `routedWithoutValidators`). The
+ * handler validates against the request schema (see `sendButtonsMiddleware`). The
  * stream is consumed, so nothing after this may call `c.req.json()` or `c.req.text()`.
  *
  * A body refused as too large is answered with `Connection: close`: the rest of it may

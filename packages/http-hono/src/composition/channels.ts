@@ -1,7 +1,7 @@
 import { type ChannelPort, createChannel } from "@replykit/core";
 import type { ChannelConnectionConfig } from "../config/schema.js";
+import type { ServerChannelDriver, ServerDriverEnv } from "./built-in-drivers.js";
 import { asConfigError } from "./config-failure.js";
-import type { ServerChannelDriver, ServerDriverEnv } from "./drivers.js";
 
 /**
  * The channel of every connection, by connection id: a lookup of the connection's driver,

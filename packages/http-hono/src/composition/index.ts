@@ -24,3 +24,4 @@ export {
   type ServerChannelDriver,
   type ServerDriverEnv,
 } from "./drivers.js";
+export { createEdgeApp } from "./edge-app.js";

@@ -6,7 +6,7 @@ import {
   type WebhookConnectionDirectory,
 } from "@replykit/core";
 import { resolveEnvReferences } from "../config/load-config.js";
-import type { ServerChannelDriver, ServerDriverEnv } from "./drivers.js";
+import type { ServerChannelDriver, ServerDriverEnv } from "./built-in-drivers.js";
 import { bindWebhookConnection } from "./webhook-connections.js";
 
 /** A channel connection as a database keeps it (see `@replykit/store-postgres`). */

@@ -1,6 +1,6 @@
 import type { InboundDriver, WebhookConnection, WebhookConnectionDirectory } from "@replykit/core";
 import type { ChannelConnectionConfig } from "../config/schema.js";
-import type { ServerChannelDriver } from "./drivers.js";
+import type { ServerChannelDriver } from "./built-in-drivers.js";
 
 /**
  * The inbound side of every connection whose driver has one, its functions bound to the

@@ -1,4 +1,6 @@
-import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/drivers.js";
+import * as z from "zod/mini";
+import english from "zod/v4/locales/en.js";
+import { BUILT_IN_DRIVERS, type ServerChannelDriver } from "../composition/built-in-drivers.js";
 import { type ServerConfig, serverConfigSchema, serverConfigSchemaFor } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -38,6 +40,23 @@ export function resolveEnvReferences(
   return value;
 }
 
+let englishMessages: z.core.$ZodErrorMap | undefined;
+
+/**
+ * zod's English messages ("Invalid input: expected string, received number"), which
+ * classic zod sets for the whole process and zod/mini never does: without them, the
+ * Workers entry, which loads no classic zod, would say "Invalid input" for every problem.
+ * A locale or error map the process configured itself (`z.config`) still wins.
+ */
+const inEnglishByDefault: z.core.$ZodErrorMap = (issue) => {
+  const configured = z.config();
+  if (configured.customError !== undefined || configured.localeError !== undefined) {
+    return undefined;
+  }
+  englishMessages ??= english().localeError;
+  return englishMessages(issue);
+};
+
 /**
  * Validates a parsed configuration file. Every problem is reported at once, each with its
  * path, and never with a secret's value: only names and positions are quoted.
@@ -50,7 +69,7 @@ export function parseServerConfig(
   const missing = new Map<string, string>();
   const resolved = resolveEnvReferences(raw, env, "", missing);
   const schema = drivers === BUILT_IN_DRIVERS ? serverConfigSchema : serverConfigSchemaFor(drivers);
-  const parsed = schema.safeParse(resolved);
+  const parsed = schema.safeParse(resolved, { error: inEnglishByDefault });
   const problems = [
     ...[...missing].map(([path, name]) => `${path}: environment variable ${name} is not set`),
     ...(parsed.success
