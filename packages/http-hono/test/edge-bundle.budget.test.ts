@@ -24,7 +24,7 @@ interface Built {
  * "knows where classic zod comes from" fails until this is set to false, so that the
  * budget is never left unchecked by mistake.
  */
-const CLASSIC_ZOD_IN_CORE_PACKAGES = true;
+const CLASSIC_ZOD_IN_CORE_PACKAGES = false;
 
 /** Where an input of the metafile comes from: a workspace package, or an npm package. */
 function packageOf(input: string): string {
