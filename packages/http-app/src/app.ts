@@ -33,6 +33,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
 import type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
 import { mountOpenApi, type OpenApiInfo } from "./routes/openapi.js";
+import { requestHeader } from "./routes/request-header.js";
 import { SendButtonsHeadersSchema, SendButtonsRequestSchema } from "./routes/schemas.js";
 import { SEND_BUTTONS_PATH, sendButtonsMiddleware, toCommand } from "./routes/send-buttons.js";
 import { mountWebhooks, type WebhookDeps } from "./routes/webhooks.js";
@@ -139,7 +140,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   // The request id and the security headers (hono's secureHeaders defaults), on every
   // answer: set with the others on an answer of completeJson, added to any other.
-  app.use("*", answerHeaders(deps.newRequestId));
+  app.use("*", answerHeaders(deps.newRequestId, deps.native));
   // Before the access log: probes every few seconds would drown it.
   mountHealth(app, {
     readiness: deps.readiness,
@@ -186,8 +187,8 @@ export function createApp(deps: AppDeps) {
     // The headers the route documents, validated here rather than by a validator
     // middleware, which would copy every header of the request into an object first.
     const headers = SendButtonsHeadersSchema.safeParse({
-      "Idempotency-Key": c.req.header("Idempotency-Key"),
-      "X-Request-Id": c.req.header("X-Request-Id"),
+      "Idempotency-Key": requestHeader(c, "Idempotency-Key"),
+      "X-Request-Id": requestHeader(c, "X-Request-Id"),
     });
     if (!headers.success) {
       return respondWithError(

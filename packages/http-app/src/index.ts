@@ -39,7 +39,11 @@ export type { AppEnv } from "./routes/app-env.js";
 export type { BoundedBody } from "./routes/bounded-body.js";
 export { HEALTH_PATH, READINESS_PATH } from "./routes/health.js";
 export { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
-export type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
+export type {
+  CallerPresence,
+  HeaderReader,
+  NativeRequestAccess,
+} from "./routes/native-request.js";
 export {
   type SendButtonsRequest,
   SendButtonsRequestSchema,

@@ -91,3 +91,53 @@ describe("the headers of every answer", () => {
     expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });
 });
+
+describe("headers read through the runtime's own request", () => {
+  const nativeHeaders: Record<string, string> = {
+    authorization: `Bearer ${TOKEN}`,
+    "content-type": "application/json",
+    "x-request-id": "req-native",
+    "idempotency-key": "native-key",
+  };
+  const appReadingNative = createApp({
+    authenticator: new InMemoryAuthenticator({
+      [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
+    }),
+    agents: new InMemoryAgentDirectory([{ id: "agent_a", organizationId: "org_a" }]),
+    conversations: new InMemoryConversationDirectory([
+      { id: "conv_a", organizationId: "org_a", channelConnectionId: "c1", recipient: "5511" },
+    ]),
+    channels: new InMemoryChannelDirectory({ c1: new FakeChannel({ provider: "whatsapp" }) }),
+    clock: new ManualClock(),
+    logger: new RecordingLogger(),
+    native: {
+      headers: (env) =>
+        env === "native" ? (name) => nativeHeaders[name.toLowerCase()] : undefined,
+    },
+  });
+
+  it("reads every header the app needs from the runtime when it offers them", async () => {
+    // The Request itself carries none of them: each comes from the runtime's reader.
+    const response = await appReadingNative.request(
+      "/messages/interactive/send-buttons",
+      { method: "POST", body: VALID },
+      "native",
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe("req-native");
+  });
+
+  it("reads the Request's headers when the runtime offers no reader for it", async () => {
+    const response = await appReadingNative.request(
+      "/messages/interactive/send-buttons",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+        body: VALID,
+      },
+      "other",
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).not.toBe("req-native");
+  });
+});

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fc, test } from "@fast-check/vitest";
 import { afterEach, describe, expect, it } from "vitest";
-import { nodeRequestAccess } from "../src/node/native-request.js";
+import { nodeRequestAccess, rawHeader } from "../src/node/native-request.js";
 import { chunk, LAST_CHUNK, rawClient, requestHead } from "./node-raw-http.js";
 
 let server: Server | undefined;
@@ -70,5 +71,40 @@ describe("nodeRequestAccess", () => {
   it("answers nothing for bindings it does not know, so that the app reads the Request", () => {
     expect(nodeRequestAccess.readBody?.(undefined, 10)).toBeUndefined();
     expect(nodeRequestAccess.caller?.({})).toBeUndefined();
+    expect(nodeRequestAccess.headers?.({})).toBeUndefined();
   });
+
+  it("reads a request's headers by any case, a repeated one as Headers.get joins it", async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve((env) => {
+      const header = nodeRequestAccess.headers?.(env);
+      seen.push(header?.("authorization"), header?.("X-Twice"), header?.("x-absent"));
+      env.outgoing.end();
+    });
+    const client = await rawClient(url);
+    await client.write(
+      "GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nx-twice: 1\r\nAuthorization: Bearer b\r\nX-TWICE: 2\r\nConnection: close\r\n\r\n",
+    );
+    await client.response();
+    client.destroy();
+    expect(seen).toEqual(["Bearer a, Bearer b", "1, 2", undefined]);
+  });
+});
+
+describe("rawHeader", () => {
+  const name = fc.constantFrom("authorization", "content-type", "x-request-id", "idempotency-key");
+  const casing = fc.array(fc.boolean(), { minLength: 20, maxLength: 20 });
+  const recase = (text: string, upper: boolean[]) =>
+    [...text].map((letter, index) => (upper[index] ? letter.toUpperCase() : letter)).join("");
+  const value = fc.stringMatching(/^[!-~]([ -~]{0,20}[!-~])?$/);
+
+  test.prop([fc.array(fc.tuple(name, casing, value), { maxLength: 8 }), name, casing])(
+    "reads every header as the Headers of the same lines would",
+    (lines, wanted, wantedCasing) => {
+      const raw = lines.flatMap(([header, upper, text]) => [recase(header, upper), text]);
+      const headers = new Headers();
+      for (const [header, , text] of lines) headers.append(header, text);
+      expect(rawHeader(raw, recase(wanted, wantedCasing))).toBe(headers.get(wanted) ?? undefined);
+    },
+  );
 });

@@ -5,6 +5,7 @@ import { tooManyAuthFailures, unauthorized } from "../http-errors/http-error.js"
 import { respondWithError } from "../http-errors/respond.js";
 import type { AuthFailureLimiter } from "../limits/auth-failure-limiter.js";
 import type { AppEnv } from "../routes/app-env.js";
+import { requestHeader } from "../routes/request-header.js";
 
 /** Names the client a request came from, for counting its failed authentications. */
 export type ClientAddress = (c: Context<AppEnv>) => string | undefined;
@@ -44,6 +45,6 @@ export const authenticateCaller = (
 export const addressFromHeader =
   (header: string): ClientAddress =>
   (c) => {
-    const value = c.req.header(header)?.split(",")[0]?.trim();
+    const value = requestHeader(c, header)?.split(",")[0]?.trim();
     return value === undefined || value === "" ? undefined : value.slice(0, 64);
   };

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { type UnauthorizedReason, unauthorized } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
 import type { AppEnv } from "../routes/app-env.js";
+import { requestHeader } from "../routes/request-header.js";
 
 /** RFC 6750 / 7235: the scheme is case-insensitive; the token is visible ASCII, no spaces. */
 const BEARER = /^Bearer +([\x21-\x7E]+) *$/i;
@@ -25,7 +26,7 @@ export function parseBearer(header: string | undefined): BearerParse {
  * next and before the body is read.
  */
 export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
-  const parsed = parseBearer(c.req.header("Authorization"));
+  const parsed = parseBearer(requestHeader(c, "Authorization"));
   if (!parsed.ok) return respondWithError(c, unauthorized(parsed.reason, c.get("requestId")));
   c.set("bearerToken", parsed.token);
   await next();

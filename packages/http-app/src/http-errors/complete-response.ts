@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { isSaneRequestId, REQUEST_ID_HEADER } from "../logging/request-id.js";
 import type { AppEnv } from "../routes/app-env.js";
+import type { NativeRequestAccess } from "../routes/native-request.js";
+import { requestHeader } from "../routes/request-header.js";
 
 /**
  * What hono's `secureHeaders()` sets with its defaults: no browser renders these answers,
@@ -56,9 +58,14 @@ export function completeJson(
  * answer of {@link completeJson}, added afterwards to any other.
  */
 export const answerHeaders =
-  (newRequestId: () => string = () => crypto.randomUUID()): MiddlewareHandler<AppEnv> =>
+  (
+    newRequestId: () => string = () => crypto.randomUUID(),
+    native?: NativeRequestAccess,
+  ): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const incoming = c.req.header(REQUEST_ID_HEADER);
+    const headerReader = native?.headers?.(c.env);
+    if (headerReader !== undefined) c.set("headerReader", headerReader);
+    const incoming = requestHeader(c, REQUEST_ID_HEADER);
     const requestId = isSaneRequestId(incoming) ? incoming : newRequestId();
     c.set("requestId", requestId);
     await next();

@@ -8,6 +8,7 @@ import type { BoundedBody } from "./bounded-body.js";
 import { readBody } from "./bounded-body.js";
 import { WHOLE_BODY } from "./fields.js";
 import type { NativeRequestAccess } from "./native-request.js";
+import { requestHeader } from "./request-header.js";
 
 /** 64 KiB: a full message with every field at its limit is under 3 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -104,7 +105,7 @@ async function readBounded(read: BoundedBody, maxBytes: number): Promise<BodyRea
 export const jsonBody = (maxBytes: number, native?: NativeRequestAccess) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const requestId = c.get("requestId");
-    const contentType = c.req.header("Content-Type");
+    const contentType = requestHeader(c, "Content-Type");
     if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
       return respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId));
     }

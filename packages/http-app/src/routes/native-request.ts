@@ -17,4 +17,13 @@ export interface NativeRequestAccess {
   readBody?(env: unknown, maxBytes: number): Promise<BoundedBody> | undefined;
   /** Whether the client hung up before its answer was written. */
   caller?(env: unknown): CallerPresence | undefined;
+  /**
+   * The request's headers by case-insensitive name, each read as `Headers.get` reads it
+   * (the values of a repeated header joined with ", "). On `@hono/node-server`, the first
+   * `c.req.header()` builds a `Headers` of every header, each name and value validated.
+   */
+  headers?(env: unknown): HeaderReader | undefined;
 }
+
+/** A request header by case-insensitive name, or `undefined` when absent. */
+export type HeaderReader = (name: string) => string | undefined;

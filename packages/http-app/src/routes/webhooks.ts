@@ -12,6 +12,7 @@ import { respondWithError } from "../http-errors/respond.js";
 import type { AppEnv } from "./app-env.js";
 import { readBody } from "./bounded-body.js";
 import type { NativeRequestAccess } from "./native-request.js";
+import { requestHeader } from "./request-header.js";
 
 /** What `POST/GET /webhooks/{connectionId}` needs: the inbound ports of the core. */
 export interface WebhookDeps {
@@ -80,7 +81,7 @@ export function mountWebhooks(
     }
     const outcome = await receiveWebhook(receiveDeps, c.req.param("connectionId") ?? "", {
       method: c.req.method,
-      header: (name) => c.req.header(name),
+      header: (name) => requestHeader(c, name),
       query: new URL(c.req.url).searchParams,
       rawBody: read.bytes,
       pathSecret: c.req.param("pathSecret"),

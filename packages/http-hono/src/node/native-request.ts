@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { BoundedBody, CallerPresence, NativeRequestAccess } from "@replykit/http-app";
+import type {
+  BoundedBody,
+  CallerPresence,
+  HeaderReader,
+  NativeRequestAccess,
+} from "@replykit/http-app";
 
 /** What `@hono/node-server` passes as `c.env`. */
 interface NodeBindings {
@@ -62,14 +67,39 @@ export function readIncomingBody(
 }
 
 /**
- * The Node server's {@link NativeRequestAccess}: the body read from `c.env.incoming` and the
- * caller's presence from `c.env.outgoing`, so that `@hono/node-server` keeps its
- * lightweight `Request` (no `Request`, body stream or `AbortController` per request).
+ * A header of `rawHeaders` (name, value, name, value, … as they came) by case-insensitive
+ * name, read as `Headers.get` reads it: every value of a repeated header, joined with ", ".
+ * (Node's `incoming.headers` keeps only the first of some repeated headers, Authorization
+ * among them.)
+ */
+export function rawHeader(rawHeaders: readonly string[], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let value: string | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const candidate = rawHeaders[index] as string;
+    if (candidate.length !== wanted.length || candidate.toLowerCase() !== wanted) continue;
+    const next = rawHeaders[index + 1] as string;
+    value = value === undefined ? next : `${value}, ${next}`;
+  }
+  return value;
+}
+
+/**
+ * The Node server's {@link NativeRequestAccess}: the body read from `c.env.incoming`, its
+ * headers from its `rawHeaders`, and the caller's presence from `c.env.outgoing`, so that
+ * `@hono/node-server` keeps its lightweight `Request` (no `Request`, `Headers`, body stream
+ * or `AbortController` per request).
  */
 export const nodeRequestAccess: NativeRequestAccess = {
   readBody(env, maxBytes) {
     const incoming = bindings(env)?.incoming;
     return incoming === undefined ? undefined : readIncomingBody(incoming, maxBytes);
+  },
+  headers(env): HeaderReader | undefined {
+    const incoming = bindings(env)?.incoming;
+    if (incoming === undefined) return undefined;
+    const raw = incoming.rawHeaders;
+    return (name) => rawHeader(raw, name);
   },
   caller(env): CallerPresence | undefined {
     const outgoing = bindings(env)?.outgoing;
