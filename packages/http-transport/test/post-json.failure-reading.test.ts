@@ -387,3 +387,21 @@ describe("postJson around a caller's signal that times out on its own", () => {
     expect(error.message).toBe("acme did not answer within 30 ms");
   });
 });
+
+describe("postJson's own deadline around a transport that holds requests without saying so", () => {
+  it("still reads the transport's own verdict that nothing was sent", async () => {
+    // No onWait: the deadline runs while the transport holds the request, then the transport
+    // gives it up unsent when the deadline aborts it.
+    const error = await rejectionOf(
+      post(
+        async (request) => {
+          await untilAborted(request.signal).catch(() => undefined);
+          throw new RequestNotSent();
+        },
+        { timeoutMs: 20 },
+      ),
+    );
+    expect(error.message).toBe("acme did not answer within 20 ms");
+    expect(error).not.toHaveProperty("deliveryUnknown", true);
+  });
+});
