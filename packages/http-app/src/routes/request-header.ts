@@ -6,6 +6,7 @@ import type { AppEnv } from "./app-env.js";
  * to (the `headerReader` variable, set first by `answerHeaders`), else through hono.
  */
 export function requestHeader(c: Context<AppEnv>, name: string): string | undefined {
-  const read = c.var.headerReader;
+  // `c.get`, not `c.var`: hono builds `c.var` as a new object of every variable per access.
+  const read = c.get("headerReader");
   return read === undefined ? c.req.header(name) : read(name);
 }
