@@ -27,7 +27,7 @@ const SECURITY_HEADERS = {
   "x-xss-protection": "0",
 };
 
-const app = createApp({
+const appDeps = () => ({
   authenticator: new InMemoryAuthenticator({
     [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
   }),
@@ -40,6 +40,8 @@ const app = createApp({
   logger: new RecordingLogger(),
   maxBodyBytes: 512,
 });
+
+const app = createApp(appDeps());
 
 const send = (body: string, headers: Record<string, string> = {}) =>
   app.request("/messages/interactive/send-buttons", {
@@ -100,16 +102,7 @@ describe("headers read through the runtime's own request", () => {
     "idempotency-key": "native-key",
   };
   const appReadingNative = createApp({
-    authenticator: new InMemoryAuthenticator({
-      [TOKEN]: { kind: "api_key", subject: "key_a", organizationId: "org_a" },
-    }),
-    agents: new InMemoryAgentDirectory([{ id: "agent_a", organizationId: "org_a" }]),
-    conversations: new InMemoryConversationDirectory([
-      { id: "conv_a", organizationId: "org_a", channelConnectionId: "c1", recipient: "5511" },
-    ]),
-    channels: new InMemoryChannelDirectory({ c1: new FakeChannel({ provider: "whatsapp" }) }),
-    clock: new ManualClock(),
-    logger: new RecordingLogger(),
+    ...appDeps(),
     native: {
       headers: (env) =>
         env === "native" ? (name) => nativeHeaders[name.toLowerCase()] : undefined,
