@@ -185,16 +185,21 @@ export function createApp(deps: AppDeps) {
   return app.post(SEND_BUTTONS_PATH, ...middleware, async (c) => {
     const requestIdValue = c.get("requestId");
     // The headers the route documents, validated here rather than by a validator
-    // middleware, which would copy every header of the request into an object first.
-    const headers = SendButtonsHeadersSchema.safeParse({
-      "Idempotency-Key": requestHeader(c, "Idempotency-Key"),
-      "X-Request-Id": requestHeader(c, "X-Request-Id"),
-    });
-    if (!headers.success) {
-      return respondWithError(
-        c,
-        invalidRequest(headerIssues(headers.error.issues), requestIdValue),
-      );
+    // middleware, which would copy every header of the request into an object first. Only
+    // an Idempotency-Key can be refused (X-Request-Id is any string, replaced when it is not
+    // sane), so a request without one skips the schema.
+    const idempotencyKey = requestHeader(c, "Idempotency-Key");
+    if (idempotencyKey !== undefined) {
+      const headers = SendButtonsHeadersSchema.safeParse({
+        "Idempotency-Key": idempotencyKey,
+        "X-Request-Id": requestHeader(c, "X-Request-Id"),
+      });
+      if (!headers.success) {
+        return respondWithError(
+          c,
+          invalidRequest(headerIssues(headers.error.issues), requestIdValue),
+        );
+      }
     }
     // The body `jsonBody` parsed, validated here rather than by a validator middleware
     // that would read and parse it again; after `Idempotency-Key`, as documented.
@@ -208,7 +213,7 @@ export function createApp(deps: AppDeps) {
     }
     const command = toCommand(parsed.data, {
       principal: c.get("principal"),
-      idempotencyKey: headers.data["Idempotency-Key"],
+      idempotencyKey,
       requestId: requestIdValue,
       signal: deps.shutdownSignal,
       // Aborted when the client hangs up: a send not yet started is then never started.
