@@ -33,6 +33,8 @@ import {
   median,
   percentile,
   printTable,
+  SEND_BUTTONS_PATH,
+  sendButtonsRequest,
 } from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -53,7 +55,6 @@ for (const value of [DURATION_MS, WARMUP_MS, CONNECTIONS, ROUNDS, RATE_DURATION_
 }
 if (ROUNDS > 10) throw new Error("BENCH_ROUNDS is at most 10");
 
-const PATH = "/messages/interactive/send-buttons";
 const apiKey = `rk_bench_${randomBytes(16).toString("hex")}`;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -72,21 +73,8 @@ const directory = await mkdtemp(join(tmpdir(), "replykit-bench-e2e-"));
 const configPath = join(directory, "config.json");
 await writeFile(configPath, JSON.stringify(config, null, 2));
 
-const sendButtons = (sequence) => ({
-  path: PATH,
-  method: "POST",
-  headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-  body: JSON.stringify({
-    agentId: "agent-bench",
-    conversationId: "conv-bench",
-    header_text: "Order #42",
-    body_text: `Did your order arrive? #${sequence}`,
-    button_1_id: "yes",
-    button_1_title: "Yes",
-    button_2_id: "no",
-    button_2_title: "No",
-  }),
-});
+const sendButtons = (sequence) =>
+  sendButtonsRequest(apiKey, "conv-bench", sequence, { headerText: "Order #42" });
 const drive = (url, durationMs) =>
   driveClosedLoop({
     url,
@@ -174,7 +162,7 @@ const summary = servers.map((server) => {
   };
 });
 console.log(
-  `e2e: POST ${PATH} → loopback Graph fake; ${CONNECTIONS} keep-alive connections, ` +
+  `e2e: POST ${SEND_BUTTONS_PATH} → loopback Graph fake; ${CONNECTIONS} keep-alive connections, ` +
     `${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s per server after ${WARMUP_MS / 1000} s of warm-up; medians`,
 );
 console.log(`machine: ${machineBefore} before, ${machine().split(", ").at(-1)} after`);

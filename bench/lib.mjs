@@ -163,6 +163,37 @@ export async function driveOpenLoop({
   return { ok, other, dropped, clientErrors, elapsedMs };
 }
 
+export const SEND_BUTTONS_PATH = "/messages/interactive/send-buttons";
+
+/**
+ * The benches' send: agent-bench's two-button message into `conversationId`, its body text
+ * numbered by `sequence` (so that no two bodies are equal), with a header text and an
+ * `Idempotency-Key` when given.
+ */
+export function sendButtonsRequest(apiKey, conversationId, sequence, options = {}) {
+  return {
+    path: SEND_BUTTONS_PATH,
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      "content-type": "application/json",
+      ...(options.idempotencyKey === undefined
+        ? {}
+        : { "idempotency-key": options.idempotencyKey }),
+    },
+    body: JSON.stringify({
+      agentId: "agent-bench",
+      conversationId,
+      ...(options.headerText === undefined ? {} : { header_text: options.headerText }),
+      body_text: `Did your order arrive? #${sequence}`,
+      button_1_id: "yes",
+      button_1_title: "Yes",
+      button_2_id: "no",
+      button_2_title: "No",
+    }),
+  };
+}
+
 export const median = (values) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;

@@ -15,7 +15,14 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { benchServerConfig, driveClosedLoop, fmt, forkChild, percentile } from "./lib.mjs";
+import {
+  benchServerConfig,
+  driveClosedLoop,
+  fmt,
+  forkChild,
+  percentile,
+  sendButtonsRequest,
+} from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "64,640").split(",").map(Number);
@@ -35,7 +42,6 @@ for (const value of [DURATION_MS, SLOW_MS, ...CONNECTIONS]) {
   }
 }
 
-const PATH = "/messages/interactive/send-buttons";
 const apiKey = `rk_bench_${randomBytes(16).toString("hex")}`;
 
 // Both providers are WhatsApp Cloud simulators in this process; only their latency differs.
@@ -60,24 +66,10 @@ await writeFile(configPath, JSON.stringify(config, null, 2));
 
 const SERVER = fileURLToPath(new URL("./load-server.mjs", import.meta.url));
 
-const sendButtons = (conversationId) => (sequence) => ({
-  path: PATH,
-  method: "POST",
-  headers: {
-    authorization: `Bearer ${apiKey}`,
-    "content-type": "application/json",
-    ...(KEYED ? { "idempotency-key": `load-${sequence}` } : {}),
-  },
-  body: JSON.stringify({
-    agentId: "agent-bench",
-    conversationId,
-    body_text: `Did your order arrive? #${sequence}`,
-    button_1_id: "yes",
-    button_1_title: "Yes",
-    button_2_id: "no",
-    button_2_title: "No",
-  }),
-});
+const sendButtons = (conversationId) => (sequence) =>
+  sendButtonsRequest(apiKey, conversationId, sequence, {
+    ...(KEYED ? { idempotencyKey: `load-${sequence}` } : {}),
+  });
 const drive = (url, conversationId, connections, durationMs) =>
   driveClosedLoop({
     url,

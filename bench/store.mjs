@@ -21,7 +21,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
-import { benchServerConfig, driveClosedLoop, fmt, forkChild, median, percentile } from "./lib.mjs";
+import {
+  benchServerConfig,
+  driveClosedLoop,
+  fmt,
+  forkChild,
+  median,
+  percentile,
+  sendButtonsRequest,
+} from "./lib.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1_000);
@@ -51,7 +59,6 @@ const psql = async (statement) =>
   ).stdout.trim();
 const CLOCK_TICKS = Number((await run("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
 
-const PATH = "/messages/interactive/send-buttons";
 const apiKey = `rk_bench_${randomBytes(16).toString("hex")}`;
 // maxRecorded 1: the records would otherwise grow without bound.
 const simulator = await startWhatsAppSimulator({ maxRecorded: 1 });
@@ -113,24 +120,10 @@ async function cpuOfProcesses(pids) {
   return cpu;
 }
 
-const sendButtons = (sequence) => ({
-  path: PATH,
-  method: "POST",
-  headers: {
-    authorization: `Bearer ${apiKey}`,
-    "content-type": "application/json",
-    "idempotency-key": `store-${sequence}-${randomBytes(4).toString("hex")}`,
-  },
-  body: JSON.stringify({
-    agentId: "agent-bench",
-    conversationId: "healthy",
-    body_text: `Did your order arrive? #${sequence}`,
-    button_1_id: "yes",
-    button_1_title: "Yes",
-    button_2_id: "no",
-    button_2_title: "No",
-  }),
-});
+const sendButtons = (sequence) =>
+  sendButtonsRequest(apiKey, "healthy", sequence, {
+    idempotencyKey: `store-${sequence}-${randomBytes(4).toString("hex")}`,
+  });
 const drive = (url, durationMs) =>
   driveClosedLoop({
     url,
