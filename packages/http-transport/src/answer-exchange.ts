@@ -9,6 +9,11 @@ import {
 
 const BYTE_ORDER_MARK = "\uFEFF";
 
+interface Caller {
+  readonly resolve: (response: HttpResponse) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
 /**
  * One request's exchange on undici's `dispatch`: it reads the answer whole, gives up once
  * the request's `timeoutMs` has passed since it was handed to undici, and aborts as soon as
@@ -17,17 +22,22 @@ const BYTE_ORDER_MARK = "\uFEFF";
  * for a body that is read whole anyway.
  */
 export class AnswerExchange implements Dispatcher.DispatchHandler {
-  readonly #request: HttpRequest;
-  readonly #resolve: (response: HttpResponse) => void;
-  readonly #reject: (reason: unknown) => void;
+  /**
+   * The request and the caller's promise, until the exchange settles; let go of then, with
+   * the answer. Undici and the signal's listener list can still reach a settled exchange
+   * when V8's young generation is collected, and through these references it would keep the
+   * whole request that awaits it alive until the next full collection (measured at 2,000
+   * req/s: ~1.5 KB a request more promoted, longer scavenges).
+   */
+  #request: HttpRequest | undefined;
+  #caller: Caller | undefined;
   #controller: Dispatcher.DispatchController | undefined;
   /** Why the exchange was given up before undici let it be aborted. */
   #abandonedWith: unknown;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #settled = false;
   #status = 0;
   #headers: IncomingHttpHeaders = {};
-  readonly #chunks: Buffer[] = [];
+  #chunks: Buffer[] = [];
 
   constructor(
     request: HttpRequest,
@@ -35,8 +45,7 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
     reject: (reason: unknown) => void,
   ) {
     this.#request = request;
-    this.#resolve = resolve;
-    this.#reject = reject;
+    this.#caller = { resolve, reject };
   }
 
   /**
@@ -45,10 +54,9 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
    * already gave up, so that nothing is sent.
    */
   started(): boolean {
-    const { signal, timeoutMs } = this.#request;
+    const { signal, timeoutMs } = this.#request as HttpRequest;
     if (signal.aborted) {
-      this.#settled = true;
-      this.#reject(new RequestNotSent());
+      this.#finish()?.reject(new RequestNotSent());
       return false;
     }
     if (timeoutMs !== undefined) {
@@ -60,7 +68,7 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
 
   /** The caller's signal aborted (`EventTarget` calls an object listener's `handleEvent`). */
   handleEvent(): void {
-    this.#abandon(this.#request.signal.reason);
+    this.#abandon(this.#request?.signal.reason);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -82,37 +90,47 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (!this.#finish()) return;
+    const caller = this.#finish();
+    if (caller === undefined) return;
     const headers = this.#headers;
-    this.#resolve({
+    const body = this.#text();
+    this.#headers = {};
+    this.#chunks = [];
+    caller.resolve({
       status: this.#status,
       header: (name) => {
         const value = headers[name.toLowerCase()];
         return Array.isArray(value) ? value.join(", ") : value;
       },
-      body: this.#text(),
+      body,
     });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.#finish()) this.#reject(error);
+    this.#chunks = [];
+    this.#finish()?.reject(error);
   }
 
   #abandon(reason: unknown): void {
-    if (this.#settled) return;
+    if (this.#caller === undefined) return;
     // Undici lets a request be aborted once it has taken it (`onRequestStart`); until then
     // the reason waits for it, as with `request()`.
     if (this.#controller === undefined) this.#abandonedWith ??= reason;
     else this.#controller.abort(reason as Error);
   }
 
-  /** Settles once: clears the timer and leaves the caller's signal. */
-  #finish(): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
+  /**
+   * Settles once: clears the timer, leaves the caller's signal and hands back the caller's
+   * promise, `undefined` when the exchange had already settled.
+   */
+  #finish(): Caller | undefined {
+    const caller = this.#caller;
+    if (caller === undefined) return undefined;
+    this.#caller = undefined;
     clearTimeout(this.#timer);
-    this.#request.signal.removeEventListener("abort", this);
-    return true;
+    this.#request?.signal.removeEventListener("abort", this);
+    this.#request = undefined;
+    return caller;
   }
 
   /** The body as UTF-8 text without a byte order mark, as undici's `body.text()` reads it. */
