@@ -23,11 +23,12 @@ interface Caller {
  */
 export class AnswerExchange implements Dispatcher.DispatchHandler {
   /**
-   * The request and the caller's promise, until the exchange settles; let go of then, with
-   * the answer. Undici and the signal's listener list can still reach a settled exchange
-   * when V8's young generation is collected, and through these references it would keep the
-   * whole request that awaits it alive until the next full collection (measured at 2,000
-   * req/s: ~1.5 KB a request more promoted, longer scavenges).
+   * The request, the caller's promise, undici's controller and the timer, until the exchange
+   * settles; let go of then, with the answer. The signal's listener list and undici can
+   * still reach a settled exchange when V8's young generation is collected, and through
+   * these it would keep the whole request that awaits it alive until the next full
+   * collection (measured at 2,000 req/s: ~3 KB a request more promoted, and scavenges of
+   * 5–7 ms instead of 4–5).
    */
   #request: HttpRequest | undefined;
   #caller: Caller | undefined;
@@ -128,8 +129,11 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
     if (caller === undefined) return undefined;
     this.#caller = undefined;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#request?.signal.removeEventListener("abort", this);
     this.#request = undefined;
+    this.#controller = undefined;
+    this.#abandonedWith = undefined;
     return caller;
   }
 
