@@ -1,41 +1,24 @@
-import {
-  type ChannelPort,
-  type Logger,
-  runSendButtons,
-  type SendButtonsDeps,
-  type SendButtonsOutcome,
-} from "@replykit/core";
+import type { Logger, SendButtonsDeps } from "@replykit/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { Hono } from "hono/tiny";
-import { authenticateCaller, type ClientAddress } from "./auth/authenticate-caller.js";
+import { authenticateCaller, type ClientAddress, callerCheck } from "./auth/authenticate-caller.js";
 import { requireBearer } from "./auth/bearer.js";
-import { answerHeaders, completeJson } from "./http-errors/complete-response.js";
-import {
-  fromClientErrorStatus,
-  fromSendButtonsError,
-  internalError,
-  invalidRequest,
-  routeNotFound,
-  shuttingDown,
-} from "./http-errors/http-error.js";
-import { respondWithError, typedAs } from "./http-errors/respond.js";
+import { answerHeaders } from "./http-errors/complete-response.js";
+import { fromClientErrorStatus, internalError, routeNotFound } from "./http-errors/http-error.js";
+import { respondWithError } from "./http-errors/respond.js";
 import { type AuthFailureLimit, AuthFailureLimiter } from "./limits/auth-failure-limiter.js";
-import { DEFAULT_MAX_IN_FLIGHT_SENDS, limitInFlight } from "./limits/in-flight.js";
+import { DEFAULT_MAX_IN_FLIGHT_SENDS, InFlightBound } from "./limits/in-flight.js";
 import { loggablePath } from "./logging/loggable-path.js";
 import { withRedaction } from "./logging/redact.js";
 import { requestLog } from "./logging/request-log.js";
 import type { AppEnv } from "./routes/app-env.js";
-import { bodyIssues, headerIssues } from "./routes/body-issues.js";
-import { fieldIssuesOf } from "./routes/fields.js";
 import { mountHealth } from "./routes/health.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./routes/json-body.js";
 import { mountMessages } from "./routes/messages.js";
 import type { CallerPresence, NativeRequestAccess } from "./routes/native-request.js";
 import { mountOpenApi, type OpenApiInfo } from "./routes/openapi.js";
-import { requestHeader } from "./routes/request-header.js";
-import { SendButtonsHeadersSchema, SendButtonsRequestSchema } from "./routes/schemas.js";
-import { SEND_BUTTONS_PATH, sendButtonsMiddleware, toCommand } from "./routes/send-buttons.js";
+import { SEND_BUTTONS_PATH, sendButtonsHandler } from "./routes/send-buttons.js";
 import { mountWebhooks, type WebhookDeps } from "./routes/webhooks.js";
 
 export type { OpenApiInfo } from "./routes/openapi.js";
@@ -168,112 +151,29 @@ export function createApp(deps: AppDeps) {
   });
   mountOpenApi(app, deps.openapi);
 
-  const authenticate = authenticateCaller(
-    deps.authenticator,
-    new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock),
-    deps.clientAddress ?? (() => undefined),
-  );
-  const middleware = sendButtonsMiddleware(maxBodyBytes, {
-    limitInFlight: limitInFlight(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
-    authenticate,
-    native: deps.native,
-  });
+  const limiter = new AuthFailureLimiter(deps.authFailureLimit ?? {}, deps.clock);
+  const clientAddress = deps.clientAddress ?? (() => undefined);
   if (deps.webhooks !== undefined) {
     mountWebhooks(app, deps.webhooks, { clock: deps.clock, logger }, deps.native);
-    mountMessages(app, deps.webhooks.messageLog, { bearer: requireBearer, authenticate });
-  }
-  return app.post(SEND_BUTTONS_PATH, ...middleware, async (c) => {
-    const requestIdValue = c.get("requestId");
-    // The headers the route documents, validated here rather than by a validator
-    // middleware, which would copy every header of the request into an object first. Only
-    // an Idempotency-Key can be refused (X-Request-Id is any string, replaced when it is not
-    // sane), so a request without one skips the schema.
-    const idempotencyKey = requestHeader(c, "Idempotency-Key");
-    if (idempotencyKey !== undefined) {
-      const headers = SendButtonsHeadersSchema.safeParse({
-        "Idempotency-Key": idempotencyKey,
-        "X-Request-Id": requestHeader(c, "X-Request-Id"),
-      });
-      if (!headers.success) {
-        return respondWithError(
-          c,
-          invalidRequest(headerIssues(headers.error.issues), requestIdValue),
-        );
-      }
-    }
-    // The body `jsonBody` parsed, validated here rather than by a validator middleware
-    // that would read and parse it again; after `Idempotency-Key`, as documented.
-    const input = c.get("jsonBody");
-    const parsed = SendButtonsRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      return respondWithError(
-        c,
-        invalidRequest(bodyIssues(parsed.error.issues, input), requestIdValue),
-      );
-    }
-    const command = toCommand(parsed.data, {
-      principal: c.get("principal"),
-      idempotencyKey,
-      requestId: requestIdValue,
-      signal: deps.shutdownSignal,
-      // Aborted when the client hangs up: a send not yet started is then never started.
-      // The runtime's own view when it gives one (the Node server's socket), else the
-      // Request's signal (workerd; on @hono/node-server it would cost a full Request).
-      callerSignal: callerOf(c),
+    mountMessages(app, deps.webhooks.messageLog, {
+      bearer: requireBearer,
+      authenticate: authenticateCaller(deps.authenticator, limiter, clientAddress),
     });
-    // The channel the use case picks: its limit names the first button over it.
-    let channel: ChannelPort | undefined;
-    const observed: SendButtonsDeps = {
-      ...useCaseDeps,
-      channels: {
-        findChannel: async (channelConnectionId) => {
-          channel = await useCaseDeps.channels.findChannel(channelConnectionId);
-          return channel;
-        },
-      },
-    };
-    let outcome: SendButtonsOutcome;
-    try {
-      outcome = await runSendButtons(observed, command);
-    } catch (defect) {
-      logDefect(c, defect);
-      return respondWithError(c, internalError(requestIdValue));
-    }
-    if (outcome.ok) {
-      const sent = outcome.value;
-      c.set("logFields", {
-        provider: sent.provider,
-        agentId: command.agentId,
-        conversationId: sent.conversationId,
-        messageId: sent.messageId,
-        providerMessageId: sent.providerMessageId,
-      });
-      return typedAs(() => c.json(sent, 200), completeJson(c, sent, 200));
-    }
-    if (outcome.error._tag === "ProviderUnavailable" && deps.shutdownSignal?.aborted === true) {
-      return respondWithError(
-        c,
-        shuttingDown(outcome.error.deliveryUnknown === true, requestIdValue),
-      );
-    }
-    if (outcome.error._tag === "ChannelNotConfigured") {
-      // A deployment mistake the answer does not detail: the operator needs the connection.
-      logger.log("error", "http.channel_not_configured", {
-        requestId: requestIdValue,
-        channelConnectionId: outcome.error.channelConnectionId,
-      });
-    }
-    const buttons = {
-      given: command.message.buttons.length,
-      allowed: channel?.capabilities.maxButtons,
-    };
-    return respondWithError(
-      c,
-      fromSendButtonsError(outcome.error, requestIdValue, (issues) =>
-        fieldIssuesOf(issues, buttons),
-      ),
-    );
-  });
+  }
+  return app.post(
+    SEND_BUTTONS_PATH,
+    sendButtonsHandler({
+      useCase: useCaseDeps,
+      logger,
+      inFlight: new InFlightBound(deps.maxInFlightSends ?? DEFAULT_MAX_IN_FLIGHT_SENDS),
+      checkCaller: callerCheck(deps.authenticator, limiter, clientAddress),
+      maxBodyBytes,
+      native: deps.native,
+      shutdownSignal: deps.shutdownSignal,
+      callerOf,
+      logDefect,
+    }),
+  );
 }
 
 /** The app's type, for a typed client: `hc<AppType>("https://api.example.com")`. */

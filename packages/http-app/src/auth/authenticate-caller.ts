@@ -11,31 +11,52 @@ import { requestHeader } from "../routes/request-header.js";
 export type ClientAddress = (c: Context<AppEnv>) => string | undefined;
 
 /**
- * Checks the bearer token before anything reads the body, so that a caller without a
- * valid token costs one hash, not a parse and a validation. A client with too many recent
- * failures (see {@link AuthFailureLimiter}) is refused with 429 before its token is hashed;
- * a client whose address is unknown is not counted, rather than counted with everyone else.
+ * Checks a bearer token before anything reads the body, so that a caller without a valid
+ * token costs one hash, not a parse and a validation: whom the token stands for, or the
+ * answer that refuses it. A client with too many recent failures (see
+ * {@link AuthFailureLimiter}) is refused with 429 before its token is hashed; a client whose
+ * address is unknown is not counted, rather than counted with everyone else.
  */
-export const authenticateCaller = (
+export const callerCheck = (
   authenticator: Authenticator,
   limiter: AuthFailureLimiter,
   clientAddress: ClientAddress,
 ) =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  async function checkCaller(c: Context<AppEnv>, token: string) {
     const requestId = c.get("requestId");
     const client = clientAddress(c);
     const blockedFor = client === undefined ? undefined : limiter.blockedFor(client);
     if (blockedFor !== undefined) {
       return respondWithError(c, tooManyAuthFailures(requestId, blockedFor));
     }
-    const principal = await authenticator.authenticate(c.get("bearerToken"));
+    const principal = await authenticator.authenticate(token);
     if (principal === undefined) {
       if (client !== undefined) limiter.recordFailure(client);
       return respondWithError(c, unauthorized("invalid_token", requestId));
     }
+    return principal;
+  };
+
+/** What {@link callerCheck} builds: whom a token stands for, or the refusal. */
+export type CallerCheck = ReturnType<typeof callerCheck>;
+
+/**
+ * {@link callerCheck} as middleware, after `requireBearer`: checks the `bearerToken`
+ * variable and leaves whom it stands for as the `principal` variable.
+ */
+export const authenticateCaller = (
+  authenticator: Authenticator,
+  limiter: AuthFailureLimiter,
+  clientAddress: ClientAddress,
+) => {
+  const checkCaller = callerCheck(authenticator, limiter, clientAddress);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = await checkCaller(c, c.get("bearerToken"));
+    if (principal instanceof Response) return principal;
     c.set("principal", principal);
     await next();
   });
+};
 
 /**
  * The client's address from a request header set by a proxy you trust (e.g.

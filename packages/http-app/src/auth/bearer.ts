@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type UnauthorizedReason, unauthorized } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
@@ -21,13 +22,21 @@ export function parseBearer(header: string | undefined): BearerParse {
 }
 
 /**
- * Answers 401 (with `WWW-Authenticate: Bearer`) when the header is missing or not
- * `Bearer <token>`. Whether the token is *valid* is `authenticateCaller`'s question, asked
- * next and before the body is read.
+ * The token of `Authorization: Bearer <token>`, or the 401 answer (with
+ * `WWW-Authenticate: Bearer`) when the header is missing or not `Bearer <token>`. Whether the
+ * token is *valid* is `authenticateCaller`'s question, asked next and before the body is read.
  */
-export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
+export function bearerTokenOf(c: Context<AppEnv>) {
   const parsed = parseBearer(requestHeader(c, "Authorization"));
-  if (!parsed.ok) return respondWithError(c, unauthorized(parsed.reason, c.get("requestId")));
-  c.set("bearerToken", parsed.token);
+  return parsed.ok
+    ? parsed.token
+    : respondWithError(c, unauthorized(parsed.reason, c.get("requestId")));
+}
+
+/** {@link bearerTokenOf} as middleware: the token is left as the `bearerToken` variable. */
+export const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerTokenOf(c);
+  if (typeof token !== "string") return token;
+  c.set("bearerToken", token);
   await next();
 });

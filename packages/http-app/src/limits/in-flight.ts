@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { overloaded } from "../http-errors/http-error.js";
 import { respondWithError } from "../http-errors/respond.js";
@@ -13,25 +14,50 @@ import type { AppEnv } from "../routes/app-env.js";
 export const DEFAULT_MAX_IN_FLIGHT_SENDS = 128;
 
 /**
+ * A count of the requests being handled against a bound: {@link InFlightBound.tryEnter}
+ * admits one while under it, {@link InFlightBound.leave} when it is done.
+ */
+export class InFlightBound {
+  readonly max: number;
+  #inFlight = 0;
+
+  constructor(max: number) {
+    if (!Number.isSafeInteger(max) || max < 1) {
+      throw new RangeError(`maxInFlightSends must be a positive integer, not ${max}`);
+    }
+    this.max = max;
+  }
+
+  /** Admits one more request, `false` when `max` are already in flight. */
+  tryEnter(): boolean {
+    if (this.#inFlight >= this.max) return false;
+    this.#inFlight += 1;
+    return true;
+  }
+
+  leave(): void {
+    this.#inFlight -= 1;
+  }
+}
+
+/** The 503 of a request refused at capacity, with `Retry-After`. */
+export const refuseOverloaded = (c: Context<AppEnv>, retryAfterSeconds: number) =>
+  respondWithError(c, overloaded(c.get("requestId"), retryAfterSeconds));
+
+/**
  * Refuses a request at once with 503 and `Retry-After` when `max` are already being
  * handled: nothing of it is read or sent. Work is never queued without bound, and what was
  * accepted is finished (and recorded under its idempotency key) rather than left to run
  * after its client gave up waiting in a queue.
  */
 export const limitInFlight = (max: number, retryAfterSeconds = 1) => {
-  if (!Number.isSafeInteger(max) || max < 1) {
-    throw new RangeError(`maxInFlightSends must be a positive integer, not ${max}`);
-  }
-  let inFlight = 0;
+  const bound = new InFlightBound(max);
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (inFlight >= max) {
-      return respondWithError(c, overloaded(c.get("requestId"), retryAfterSeconds));
-    }
-    inFlight += 1;
+    if (!bound.tryEnter()) return refuseOverloaded(c, retryAfterSeconds);
     try {
       await next();
     } finally {
-      inFlight -= 1;
+      bound.leave();
     }
   });
 };

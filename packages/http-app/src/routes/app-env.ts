@@ -12,8 +12,6 @@ export interface AppEnv {
     bearerToken: string;
     /** Whom the bearer token stands for, once `authenticateCaller` has checked it. */
     principal: Principal;
-    /** The request body as parsed JSON, before validation (to tell missing from mistyped). */
-    jsonBody: unknown;
     /** The envelope `code` of an error answer, for the request log. */
     errorCode: string | undefined;
     /** What the handler adds to the request's `http.request` line, e.g. the message's ids. */

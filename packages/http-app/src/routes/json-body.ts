@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import type { UnofficialStatusCode } from "hono/utils/http-status";
 import type { FieldIssue } from "../http-errors/envelope.js";
 import { invalidRequest } from "../http-errors/http-error.js";
@@ -92,49 +92,57 @@ async function readBounded(read: BoundedBody, maxBytes: number): Promise<BodyRea
 
 /**
  * Before anything looks at the body: `Content-Type: application/json`, at most `maxBytes`,
- * and valid JSON — each a 400 naming `Content-Type` or `body`. The body is read and parsed
- * here and nowhere else: the parsed value is the `jsonBody` variable, which the route's
- * handler validates against the request schema (see `sendButtonsMiddleware`). The
- * stream is consumed, so nothing after this may call `c.req.json()` or `c.req.text()`.
+ * and valid JSON — each a 400 naming `Content-Type` or `body`. Reads and parses the body of
+ * `c` once: the parsed value, which the send handler validates against the request schema,
+ * or the answer that refuses the body. The stream is consumed, so nothing after this may
+ * call `c.req.json()` or `c.req.text()`.
  *
  * A body refused as too large is answered with `Connection: close`: the rest of it may
  * still be on its way, and a runtime that drains it gives up after a while (Node's adapter
  * after 500 ms) and resets the connection, taking a keep-alive client's next request with
  * it. Closing tells the client to send that request on a new connection.
  */
-export const jsonBody = (maxBytes: number, native?: NativeRequestAccess) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const requestId = c.get("requestId");
-    const contentType = requestHeader(c, "Content-Type");
-    if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
-      return respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId));
+export async function readJsonBody(
+  c: Context<AppEnv>,
+  maxBytes: number,
+  native: NativeRequestAccess | undefined,
+) {
+  const requestId = c.get("requestId");
+  const contentType = requestHeader(c, "Content-Type");
+  if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) {
+    return refusedBody(
+      respondWithError(c, invalidRequest(unsupportedMediaType(contentType), requestId)),
+    );
+  }
+  const read = await readBounded(await readBody(c, maxBytes, native), maxBytes);
+  if (!read.ok) {
+    if (read.reason === "client_gone") {
+      c.set("errorCode", CLIENT_CLOSED_REQUEST.code);
+      return refusedBody(c.body(null, CLIENT_CLOSED_REQUEST.status as UnofficialStatusCode));
     }
-    const read = await readBounded(await readBody(c, maxBytes, native), maxBytes);
-    if (!read.ok) {
-      if (read.reason === "client_gone") {
-        c.set("errorCode", CLIENT_CLOSED_REQUEST.code);
-        return c.body(null, CLIENT_CLOSED_REQUEST.status as UnofficialStatusCode);
-      }
-      const refusal = invalidRequest(read.issues, requestId);
-      return respondWithError(
+    const refusal = invalidRequest(read.issues, requestId);
+    return refusedBody(
+      respondWithError(
         c,
         read.reason === "too_large"
           ? { ...refusal, headers: { ...refusal.headers, Connection: "close" } }
           : refusal,
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(read.text);
-    } catch {
-      return respondWithError(
+      ),
+    );
+  }
+  try {
+    return { ok: true, value: JSON.parse(read.text) as unknown } as const;
+  } catch {
+    return refusedBody(
+      respondWithError(
         c,
         invalidRequest(
           issue(WHOLE_BODY, "invalid_json", "the request body is not valid JSON"),
           requestId,
         ),
-      );
-    }
-    c.set("jsonBody", parsed);
-    await next();
-  });
+      ),
+    );
+  }
+}
+
+const refusedBody = <R extends Response>(answer: R) => ({ ok: false, answer }) as const;
