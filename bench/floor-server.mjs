@@ -11,11 +11,13 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Pool } from "undici";
+import { watchGc } from "./gc-watch.mjs";
 
 if (process.send === undefined) {
   console.error("bench/floor-server.mjs is started by bench/e2e.mjs");
   process.exit(2);
 }
+const gcTotals = watchGc();
 setTimeout(() => process.exit(3), 600_000).unref();
 process.on("disconnect", () => process.exit(0));
 
@@ -138,6 +140,8 @@ process.on("message", async (message) => {
     process.send({ type: "cpu", ...process.cpuUsage() });
   } else if (message?.type === "memory") {
     process.send({ type: "memory", rss: process.memoryUsage().rss });
+  } else if (message?.type === "gc") {
+    process.send({ type: "gc", ...gcTotals() });
   } else if (message?.type === "close") {
     server.closeAllConnections();
     server.close();

@@ -3,11 +3,15 @@
 // file the parent wrote. Started by bench/load.mjs or bench/store.mjs over IPC; never run it
 // by hand.
 import { startStandalone } from "@replykit/http-hono/node";
+import { watchGc } from "./gc-watch.mjs";
 
 if (process.send === undefined) {
-  console.error("bench/load-server.mjs is started by bench/load.mjs or bench/store.mjs");
+  console.error(
+    "bench/load-server.mjs is started by bench/load.mjs, bench/store.mjs or bench/e2e.mjs",
+  );
   process.exit(2);
 }
+const gcTotals = watchGc();
 
 // Bounded: whatever happens to the parent, this process ends.
 const LIFETIME_MS = Number(process.env.BENCH_SERVER_LIFETIME_MS ?? 600_000);
@@ -26,6 +30,8 @@ process.on("message", async (message) => {
   } else if (message?.type === "cpu") {
     // This process's CPU time so far (user + system, µs, every thread of it).
     process.send({ type: "cpu", ...process.cpuUsage() });
+  } else if (message?.type === "gc") {
+    process.send({ type: "gc", ...gcTotals() });
   } else if (message?.type === "close") {
     await server.close();
     process.send({ type: "closed" }, () => process.exit(0));
