@@ -93,7 +93,7 @@ describe("a settled answer exchange", () => {
     exchange.onRequestStart(controller);
     exchange.onResponseStart(controller, 200, { "content-type": "application/json" });
     exchange.onResponseData(controller, Buffer.from('{"ok":true}'));
-    exchange.onResponseEnd(controller, {});
+    exchange.onResponseEnd();
     expect(answers.map((answer) => [answer.status, answer.body])).toEqual([[200, '{"ok":true}']]);
     const collected = await tracker.afterCollection();
     expect([...collected].sort()).toEqual(["caller", "request"]);
