@@ -46,10 +46,7 @@ class KeptMessage {
   }
 
   hasButton(buttonId: string): boolean {
-    for (let index = 0; index < this.buttons.length; index += 2) {
-      if (this.buttons[index] === buttonId) return true;
-    }
-    return false;
+    return this.buttons.some((value, index) => index % 2 === 0 && value === buttonId);
   }
 
   /** The record as it is now, a copy of its own. */
