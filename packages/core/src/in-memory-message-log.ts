@@ -12,65 +12,52 @@ type StatusUpdate = Parameters<MessageLog["applyStatus"]>[2];
 const NO_REPLIES: readonly RecordedReply[] = Object.freeze([]);
 
 /**
- * What the log keeps of a message, as few objects as it can: every message kept outlives
- * many young-generation collections, and each object of it is copied by them (see
- * DESIGN.md). The buttons as one flat list of ids and titles, the time as a number; a
- * {@link MessageRecord} is made of it when it is read.
+ * What the log keeps of a message, in as few objects as it can: every message kept outlives
+ * many young-generation collections, and each of its objects is copied by them (see
+ * DESIGN.md). One object, with the buttons as a flat list of ids and titles and the time as
+ * a number; a {@link MessageRecord} is made of it when it is read.
  */
-class KeptMessage {
-  status: StatusUpdate["status"] | undefined;
-  statusAt: Date | undefined;
-  error: StatusUpdate["error"];
-  replies: readonly RecordedReply[] = NO_REPLIES;
-  readonly messageId: string;
-  readonly providerMessageId: string;
-  readonly provider: string;
-  readonly organizationId: string;
-  readonly connectionId: string;
-  readonly conversationId: string;
-  readonly recipient: string;
+interface Kept extends Omit<SentMessage, "buttons" | "sentAt"> {
   /** id, title, id, title, … */
   readonly buttons: readonly string[];
   readonly sentAt: number;
-
-  constructor(message: SentMessage) {
-    this.messageId = message.messageId;
-    this.providerMessageId = message.providerMessageId;
-    this.provider = message.provider;
-    this.organizationId = message.organizationId;
-    this.connectionId = message.connectionId;
-    this.conversationId = message.conversationId;
-    this.recipient = message.recipient;
-    this.buttons = message.buttons.flatMap((button) => [button.id, button.title]);
-    this.sentAt = message.sentAt.getTime();
-  }
-
-  hasButton(buttonId: string): boolean {
-    return this.buttons.some((value, index) => index % 2 === 0 && value === buttonId);
-  }
-
-  /** The record as it is now, a copy of its own. */
-  toRecord(): MessageRecord {
-    const buttons = [];
-    for (let index = 0; index < this.buttons.length; index += 2) {
-      buttons.push({ id: this.buttons[index] as string, title: this.buttons[index + 1] as string });
-    }
-    return {
-      messageId: this.messageId,
-      providerMessageId: this.providerMessageId,
-      provider: this.provider,
-      organizationId: this.organizationId,
-      connectionId: this.connectionId,
-      conversationId: this.conversationId,
-      recipient: this.recipient,
-      buttons,
-      sentAt: new Date(this.sentAt),
-      ...(this.status === undefined ? {} : { status: this.status, statusAt: this.statusAt }),
-      ...(this.error === undefined ? {} : { error: this.error }),
-      replies: [...this.replies],
-    };
-  }
+  status?: StatusUpdate["status"];
+  statusAt?: Date;
+  error?: StatusUpdate["error"];
+  replies: readonly RecordedReply[];
 }
+
+function flatButtons(buttons: SentMessage["buttons"]): string[] {
+  const flat: string[] = [];
+  for (const { id, title } of buttons) flat.push(id, title);
+  return flat;
+}
+
+// Field by field, not spread: the same shape for every message, made in a few µs.
+const keep = (message: SentMessage): Kept => ({
+  messageId: message.messageId,
+  providerMessageId: message.providerMessageId,
+  provider: message.provider,
+  organizationId: message.organizationId,
+  connectionId: message.connectionId,
+  conversationId: message.conversationId,
+  recipient: message.recipient,
+  buttons: flatButtons(message.buttons),
+  sentAt: message.sentAt.getTime(),
+  replies: NO_REPLIES,
+});
+
+/** The record as it is now, a copy of its own. */
+function recordOf({ buttons, sentAt, replies, ...fields }: Kept): MessageRecord {
+  const pairs = [];
+  for (let index = 0; index < buttons.length; index += 2) {
+    pairs.push({ id: buttons[index] as string, title: buttons[index + 1] as string });
+  }
+  return { ...fields, buttons: pairs, sentAt: new Date(sentAt), replies: [...replies] };
+}
+
+const hasButton = ({ buttons }: Kept, buttonId: string): boolean =>
+  buttons.some((value, index) => index % 2 === 0 && value === buttonId);
 
 /**
  * A single-process message log, bounded in size: for tests, the demo and one-instance
@@ -78,7 +65,7 @@ class KeptMessage {
  */
 export class InMemoryMessageLog implements MessageLog {
   // In insertion (send) order, so the oldest is the first to forget.
-  readonly #byId = new Map<string, KeptMessage>();
+  readonly #byId = new Map<string, Kept>();
   /** Connection id → provider message id → message id. */
   readonly #byProviderId = new Map<string, Map<string, string>>();
   readonly #maxMessages: number;
@@ -98,7 +85,7 @@ export class InMemoryMessageLog implements MessageLog {
   async record(message: SentMessage): Promise<void> {
     // A message recorded again keeps its place, as in the map.
     if (!this.#byId.has(message.messageId)) this.#order.push(message.messageId);
-    this.#byId.set(message.messageId, new KeptMessage(message));
+    this.#byId.set(message.messageId, keep(message));
     let onConnection = this.#byProviderId.get(message.connectionId);
     if (onConnection === undefined) {
       onConnection = new Map();
@@ -120,14 +107,16 @@ export class InMemoryMessageLog implements MessageLog {
   }
 
   async find(messageId: string): Promise<MessageRecord | undefined> {
-    return this.#byId.get(messageId)?.toRecord();
+    const kept = this.#byId.get(messageId);
+    return kept === undefined ? undefined : recordOf(kept);
   }
 
   async findByProviderMessageId(
     connectionId: string,
     providerMessageId: string,
   ): Promise<MessageRecord | undefined> {
-    return this.#kept(connectionId, providerMessageId)?.toRecord();
+    const kept = this.#kept(connectionId, providerMessageId);
+    return kept === undefined ? undefined : recordOf(kept);
   }
 
   async findLatestWithButton(
@@ -135,18 +124,18 @@ export class InMemoryMessageLog implements MessageLog {
     recipient: string,
     buttonId: string,
   ): Promise<MessageRecord | undefined> {
-    let latest: KeptMessage | undefined;
+    let latest: Kept | undefined;
     for (const message of this.#byId.values()) {
       if (
         message.connectionId === connectionId &&
         sameRecipient(message.recipient, recipient) &&
-        message.hasButton(buttonId) &&
+        hasButton(message, buttonId) &&
         (latest === undefined || message.sentAt >= latest.sentAt)
       ) {
         latest = message;
       }
     }
-    return latest?.toRecord();
+    return latest === undefined ? undefined : recordOf(latest);
   }
 
   async applyStatus(
@@ -161,7 +150,7 @@ export class InMemoryMessageLog implements MessageLog {
       message.statusAt = update.at;
       if (update.error !== undefined) message.error = update.error;
     }
-    return message.toRecord();
+    return recordOf(message);
   }
 
   async addReply(messageId: string, reply: RecordedReply): Promise<void> {
@@ -175,7 +164,7 @@ export class InMemoryMessageLog implements MessageLog {
     return this.#byId.size;
   }
 
-  #kept(connectionId: string, providerMessageId: string): KeptMessage | undefined {
+  #kept(connectionId: string, providerMessageId: string): Kept | undefined {
     const messageId = this.#byProviderId.get(connectionId)?.get(providerMessageId);
     return messageId === undefined ? undefined : this.#byId.get(messageId);
   }
