@@ -40,6 +40,9 @@ export class InFlightBound {
   }
 }
 
+/** `Retry-After` of a request refused at capacity, in seconds, unless said otherwise. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 1;
+
 /** The 503 of a request refused at capacity, with `Retry-After`. */
 export const refuseOverloaded = (c: Context<AppEnv>, retryAfterSeconds: number) =>
   respondWithError(c, overloaded(c.get("requestId"), retryAfterSeconds));
@@ -50,7 +53,7 @@ export const refuseOverloaded = (c: Context<AppEnv>, retryAfterSeconds: number) 
  * accepted is finished (and recorded under its idempotency key) rather than left to run
  * after its client gave up waiting in a queue.
  */
-export const limitInFlight = (max: number, retryAfterSeconds = 1) => {
+export const limitInFlight = (max: number, retryAfterSeconds = OVERLOADED_RETRY_AFTER_SECONDS) => {
   const bound = new InFlightBound(max);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!bound.tryEnter()) return refuseOverloaded(c, retryAfterSeconds);

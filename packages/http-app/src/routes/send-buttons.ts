@@ -20,7 +20,11 @@ import {
   shuttingDown,
 } from "../http-errors/http-error.js";
 import { respondWithError, typedAs } from "../http-errors/respond.js";
-import { type InFlightBound, refuseOverloaded } from "../limits/in-flight.js";
+import {
+  type InFlightBound,
+  OVERLOADED_RETRY_AFTER_SECONDS,
+  refuseOverloaded,
+} from "../limits/in-flight.js";
 import type { AppEnv } from "./app-env.js";
 import { bodyIssues, headerIssues } from "./body-issues.js";
 import { fieldIssuesOf } from "./fields.js";
@@ -66,9 +70,6 @@ export interface SendButtonsRoute {
   /** Logs a bug or a failing port, which the request then answers with a 500. */
   readonly logDefect: (c: Context<AppEnv>, error: unknown) => void;
 }
-
-/** `Retry-After` of a send refused at capacity, in seconds. */
-const OVERLOADED_RETRY_AFTER_SECONDS = 1;
 
 /**
  * `POST /messages/interactive/send-buttons` as one handler that runs its guards in order,
