@@ -3,7 +3,8 @@ import { runInNewContext } from "node:vm";
 import type { Dispatcher } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { AnswerExchange } from "../src/answer-exchange.js";
-import type { HttpRequest, HttpResponse } from "../src/transport.js";
+import type { HttpResponse } from "../src/transport.js";
+import { postRequest } from "./http-request.js";
 
 // undici and the signal's listener list can still reach an exchange after it settled. What
 // the exchange then holds stays alive with it, and under load V8's scavenges copy and promote
@@ -47,14 +48,7 @@ function exchangeOnItsOwn(tracker: ReturnType<typeof collectedTracker>) {
   const awaiting = { name: "the request awaiting the answer" };
   const answers: HttpResponse[] = [];
   const failures: unknown[] = [];
-  const request: HttpRequest = {
-    method: "POST",
-    url: "http://provider.test/messages",
-    headers: {},
-    body: "{}",
-    signal: new AbortController().signal,
-    timeoutMs: 60_000,
-  };
+  const request = postRequest("http://provider.test/messages", { timeoutMs: 60_000 });
   tracker.track(awaiting, "caller");
   tracker.track(request, "request");
   const exchange = new AnswerExchange(

@@ -3,6 +3,7 @@ import type { Dispatcher } from "undici";
 import { describe, expect, it } from "vitest";
 import { AnswerExchange } from "../src/answer-exchange.js";
 import { AnswerTimedOut, type HttpResponse, RequestNotSent } from "../src/transport.js";
+import { postRequest } from "./http-request.js";
 
 // The exchange on its own, driven as undici drives a dispatch handler.
 
@@ -18,14 +19,10 @@ function exchangeFor(signal: AbortSignal, timeoutMs?: number) {
   const answers: HttpResponse[] = [];
   const failures: unknown[] = [];
   const exchange = new AnswerExchange(
-    {
-      method: "POST",
-      url: "http://provider.test/",
-      headers: {},
-      body: "{}",
+    postRequest("http://provider.test/", {
       signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    },
+    }),
     (answer) => answers.push(answer),
     (reason) => failures.push(reason),
   );

@@ -4,6 +4,7 @@ import { MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpRequest } from "../src/index.js";
 import { DEFAULT_CONNECTIONS_PER_ORIGIN, undiciTransport } from "../src/undici.js";
+import { postRequest } from "./http-request.js";
 
 // undiciTransport's own agent (close and destroy), a dispatcher the
 // caller owns, the hooks it calls around a wait for a socket, and how it reads headers.
@@ -29,14 +30,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
-  method: "POST",
-  url: `${baseUrl}/send`,
-  headers: { "content-type": "application/json" },
-  body: "{}",
-  signal: new AbortController().signal,
-  ...overrides,
-});
+const request = (overrides: Partial<HttpRequest> = {}): HttpRequest =>
+  postRequest(`${baseUrl}/send`, overrides);
 
 describe("undiciTransport's own agent", () => {
   it("sends nothing more once closed", async () => {

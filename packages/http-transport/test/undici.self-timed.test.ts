@@ -12,6 +12,7 @@ import {
   RequestNotSent,
 } from "../src/index.js";
 import { undiciTransport } from "../src/undici.js";
+import { postRequest } from "./http-request.js";
 
 // undiciTransport keeps the answer's deadline itself, on undici's `dispatch`, so that an
 // attempt has one abort signal: the caller's.
@@ -51,14 +52,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
-  method: "POST",
-  url: `${baseUrl}/send`,
-  headers: { "content-type": "application/json" },
-  body: "{}",
-  signal: new AbortController().signal,
-  ...overrides,
-});
+const request = (overrides: Partial<HttpRequest> = {}): HttpRequest =>
+  postRequest(`${baseUrl}/send`, overrides);
 
 const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
