@@ -13,13 +13,14 @@ const NO_REPLIES: readonly RecordedReply[] = Object.freeze([]);
 
 /**
  * What the log keeps of a message, in as few objects as it can: every message kept outlives
- * many young-generation collections, and each of its objects is copied by them (see
- * DESIGN.md). One object, with the buttons as a flat list of ids and titles and the time as
- * a number; a {@link MessageRecord} is made of it when it is read.
+ * many young-generation collections, is copied by them and marked by every full one, and a
+ * full log holds 50 000 (see DESIGN.md). One object, with the time as a number and the
+ * buttons as one string (the JSON of their ids and titles, in turn) rather than a list of
+ * objects or strings; a {@link MessageRecord} is made of it when it is read.
  */
 interface Kept extends Omit<SentMessage, "buttons" | "sentAt"> {
-  /** id, title, id, title, … */
-  readonly buttons: readonly string[];
+  /** `["id","title","id","title",…]`, as JSON. */
+  readonly buttons: string;
   readonly sentAt: number;
   status?: StatusUpdate["status"];
   statusAt?: Date;
@@ -27,11 +28,13 @@ interface Kept extends Omit<SentMessage, "buttons" | "sentAt"> {
   replies: readonly RecordedReply[];
 }
 
-function flatButtons(buttons: SentMessage["buttons"]): string[] {
+function buttonsText(buttons: SentMessage["buttons"]): string {
   const flat: string[] = [];
   for (const { id, title } of buttons) flat.push(id, title);
-  return flat;
+  return JSON.stringify(flat);
 }
+
+const buttonsOf = (text: string): string[] => JSON.parse(text) as string[];
 
 // Field by field, not spread: the same shape for every message, made in a few µs.
 const keep = (message: SentMessage): Kept => ({
@@ -42,22 +45,23 @@ const keep = (message: SentMessage): Kept => ({
   connectionId: message.connectionId,
   conversationId: message.conversationId,
   recipient: message.recipient,
-  buttons: flatButtons(message.buttons),
+  buttons: buttonsText(message.buttons),
   sentAt: message.sentAt.getTime(),
   replies: NO_REPLIES,
 });
 
 /** The record as it is now, a copy of its own. */
 function recordOf({ buttons, sentAt, replies, ...fields }: Kept): MessageRecord {
+  const flat = buttonsOf(buttons);
   const pairs = [];
-  for (let index = 0; index < buttons.length; index += 2) {
-    pairs.push({ id: buttons[index] as string, title: buttons[index + 1] as string });
+  for (let index = 0; index < flat.length; index += 2) {
+    pairs.push({ id: flat[index] as string, title: flat[index + 1] as string });
   }
   return { ...fields, buttons: pairs, sentAt: new Date(sentAt), replies: [...replies] };
 }
 
 const hasButton = ({ buttons }: Kept, buttonId: string): boolean =>
-  buttons.some((value, index) => index % 2 === 0 && value === buttonId);
+  buttonsOf(buttons).some((value, index) => index % 2 === 0 && value === buttonId);
 
 /**
  * A single-process message log, bounded in size: for tests, the demo and one-instance
