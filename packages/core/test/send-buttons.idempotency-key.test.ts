@@ -286,6 +286,19 @@ describe("sendButtons when the store cannot settle a key", () => {
     });
   });
 
+  it("answers a refusal when its key cannot be given back, and logs it", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "reject", providerCode: 131009 });
+    const error = await failureOf(failing(deps, "release"), command({ idempotencyKey: "k-rel" }));
+    expect(error).toMatchObject({ _tag: "ProviderRejected" });
+    expect((deps.logger as RecordingLogger).entries).toContainEqual(
+      expect.objectContaining({
+        event: "idempotency.not_settled",
+        fields: expect.objectContaining({ settle: "release" }),
+      }),
+    );
+  });
+
   it("answers the provider's error when the key cannot be marked outcome-unknown", async () => {
     const { deps, channel } = world();
     channel.answerNext({ kind: "unavailable", deliveryUnknown: true, retryable: false });
@@ -300,5 +313,24 @@ describe("sendButtons when the store cannot settle a key", () => {
         fields: expect.objectContaining({ settle: "markOutcomeUnknown" }),
       }),
     );
+  });
+});
+
+describe("sendButtons with a key, when the run fails in a way nothing explains", () => {
+  it("gives the key back when it failed before any attempt, so that a repeat sends", async () => {
+    const { deps, channel } = world();
+    // A caller signal that throws when read: a defect before the first attempt.
+    const broken = {
+      get aborted(): boolean {
+        throw new Error("caller signal broken");
+      },
+    };
+    await expect(
+      runSendButtons(deps, command({ idempotencyKey: "k-defect", callerSignal: broken })),
+    ).rejects.toThrow("caller signal broken");
+    expect(channel.sends).toHaveLength(0);
+    const repeat = await runSendButtons(deps, command({ idempotencyKey: "k-defect" }));
+    expect(repeat).toMatchObject({ ok: true, value: { status: "sent" } });
+    expect(channel.sends).toHaveLength(1);
   });
 });

@@ -126,8 +126,71 @@ describe("interrupting sendButtons", () => {
     const result = await pending;
     expect(result).toMatchObject({
       _tag: "Failure",
-      failure: { _tag: "ProviderUnavailable", deliveryUnknown: true },
+      failure: {
+        _tag: "ProviderUnavailable",
+        deliveryUnknown: true,
+        message: expect.stringContaining("may or may not have been sent"),
+      },
     });
-    expect(channel.sends[0]?.context.signal.aborted).toBe(true);
+    expect(channel.sends[0]?.context.signal.reason).toMatchObject({ name: "AbortError" });
+  });
+
+  it("sends nothing when the command's signal had aborted before it ran", async () => {
+    const { deps, channel } = world();
+    const result = await Effect.runPromise(
+      Effect.result(sendButtons(deps, command({ signal: AbortSignal.abort() }))),
+    );
+    expect(result).toMatchObject({
+      _tag: "Failure",
+      failure: {
+        _tag: "ProviderUnavailable",
+        message: expect.stringContaining("before it started"),
+      },
+    });
+    expect(result._tag === "Failure" && result.failure).not.toHaveProperty("deliveryUnknown");
+    expect(channel.sends).toHaveLength(0);
+  });
+
+  it("dies with the defect of a port that rejects", async () => {
+    const broken: AgentDirectory = {
+      findAgent: () => Promise.reject(new Error("directory down")),
+    };
+    const { deps } = world(broken);
+    const exit = await Effect.runPromise(Effect.exit(sendButtons(deps, command())));
+    expect(Exit.hasDies(exit)).toBe(true);
+  });
+});
+
+/** The abort listeners `signal` holds now, as told by its own add and remove calls. */
+function abortListenersOf(signal: AbortSignal): () => number {
+  const listening = new Set<unknown>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((type: string, listener: EventListener, options?: unknown) => {
+    if (type === "abort") listening.add(listener);
+    add(type, listener, options as AddEventListenerOptions);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((type: string, listener: EventListener, options?: unknown) => {
+    if (type === "abort") listening.delete(listener);
+    remove(type, listener, options as EventListenerOptions);
+  }) as typeof signal.removeEventListener;
+  return () => listening.size;
+}
+
+describe("a send's listeners on the shutdown signal", () => {
+  it("are all gone once the send ended, retries included", async () => {
+    const { deps, channel } = world();
+    channel.answerNext({ kind: "unavailable", retryable: true });
+    const shutdown = new AbortController();
+    const listeners = abortListenersOf(shutdown.signal);
+    const outcome = await runSendButtons(deps, command({ signal: shutdown.signal }));
+    expect(outcome).toMatchObject({ ok: true });
+    expect(channel.sends).toHaveLength(2);
+    expect(listeners()).toBe(0);
+
+    await Effect.runPromise(
+      sendButtons(deps, command({ signal: shutdown.signal, idempotencyKey: "key-2" })),
+    );
+    expect(listeners()).toBe(0);
   });
 });
