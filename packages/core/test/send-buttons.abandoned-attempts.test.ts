@@ -1,5 +1,7 @@
+import { Effect, Exit, Fiber } from "effect";
 import { describe, expect, it } from "vitest";
 import {
+  type AgentDirectory,
   type ChannelPort,
   InMemoryMessageLog,
   type MessageLog,
@@ -7,6 +9,7 @@ import {
   runSendButtons,
   type SendButtonsCommand,
   type SendButtonsDeps,
+  sendButtons,
 } from "../src/index.js";
 import {
   FakeChannel,
@@ -334,7 +337,131 @@ describe("the shutdown signal a send listens to", () => {
     expect(await runSendButtons(deps, command({ signal: shutdown.signal }))).toMatchObject({
       ok: true,
     });
-    expect(channel.sends).toHaveLength(3);
+    await Effect.runPromise(sendButtons(deps, command({ signal: shutdown.signal })));
+    expect(channel.sends).toHaveLength(4);
     expect(listening.size).toBe(0);
+  });
+});
+
+/** Polls until `condition` holds (a send reached its adapter, a lookup started). */
+const until = async (condition: () => boolean) => {
+  for (let turn = 0; turn < 1_000 && !condition(); turn += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  expect(condition()).toBe(true);
+};
+
+const agentOne = { id: "agent-1", organizationId: "acme" };
+
+describe("interrupting the sendButtons effect", () => {
+  it("aborts the attempt under way and keeps its key as outcome_unknown before it ends", async () => {
+    const sends: string[] = [];
+    const channel = deaf(sends);
+    const { deps } = world(channel);
+    const seen: AbortSignal[] = [];
+    const watched: ChannelPort = {
+      ...channel,
+      send: (recipient, message, context) => {
+        seen.push(context.signal);
+        return channel.send(recipient, message, context);
+      },
+    };
+    const fiber = Effect.runFork(
+      sendButtons(
+        { ...deps, channels: new InMemoryChannelDirectory({ "wa-acme": watched }) },
+        command({ idempotencyKey: "k" }),
+      ),
+    );
+    await until(() => sends.length === 1);
+
+    await Effect.runPromise(Fiber.interrupt(fiber));
+
+    expect(Exit.hasInterrupts(await Effect.runPromise(Effect.exit(Fiber.join(fiber))))).toBe(true);
+    expect(seen[0]?.aborted).toBe(true);
+    // Settled by the time the interruption returned: the repeat is told, not sent again.
+    const repeat = await runSendButtons(deps, command({ idempotencyKey: "k", requestId: "req-2" }));
+    expect(repeat).toMatchObject({
+      ok: false,
+      error: { _tag: "IdempotencyConflict", reason: "outcome_unknown" },
+    });
+    expect(sends).toHaveLength(1);
+  });
+
+  it("gives the key back when no attempt had started, so that a repeat sends", async () => {
+    let lookUp: (() => void) | undefined;
+    const slowAgents: AgentDirectory = {
+      findAgent: (id) =>
+        new Promise((resolve) => {
+          lookUp = () => resolve(id === agentOne.id ? agentOne : undefined);
+        }),
+    };
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    const fiber = Effect.runFork(
+      sendButtons({ ...deps, agents: slowAgents }, command({ idempotencyKey: "k" })),
+    );
+    await until(() => lookUp !== undefined);
+
+    const interrupted = Effect.runPromise(Fiber.interrupt(fiber));
+    lookUp?.();
+    await interrupted;
+
+    expect(channel.sends).toHaveLength(0);
+    const repeat = await runSendButtons(deps, command({ idempotencyKey: "k", requestId: "req-2" }));
+    expect(repeat).toMatchObject({ ok: true, value: { status: "sent" } });
+    expect(channel.sends).toHaveLength(1);
+  });
+
+  it("is cut short by the command's own signal as runSendButtons is", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    channel.answerNext({ kind: "hang" });
+    const { deps } = world(channel);
+    const shutdown = new AbortController();
+    const pending = Effect.runPromise(
+      Effect.result(
+        sendButtons(
+          { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 10_000 } },
+          command({ signal: shutdown.signal }),
+        ),
+      ),
+    );
+    await until(() => channel.sends.length === 1);
+    shutdown.abort();
+
+    expect(await pending).toMatchObject({
+      _tag: "Failure",
+      failure: {
+        _tag: "ProviderUnavailable",
+        deliveryUnknown: true,
+        message: expect.stringContaining("may or may not have been sent"),
+      },
+    });
+    expect(channel.sends[0]?.context.signal.reason).toMatchObject({ name: "AbortError" });
+  });
+
+  it("sends nothing when the command's signal had aborted before it ran", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    const result = await Effect.runPromise(
+      Effect.result(sendButtons(deps, command({ signal: AbortSignal.abort() }))),
+    );
+    expect(result).toMatchObject({
+      _tag: "Failure",
+      failure: {
+        _tag: "ProviderUnavailable",
+        message: expect.stringContaining("before it started"),
+      },
+    });
+    expect(result._tag === "Failure" && result.failure).not.toHaveProperty("deliveryUnknown");
+    expect(channel.sends).toHaveLength(0);
+  });
+
+  it("dies with the defect of a port that rejects", async () => {
+    const { deps } = world();
+    const broken: AgentDirectory = { findAgent: () => Promise.reject(new Error("directory down")) };
+    const exit = await Effect.runPromise(
+      Effect.exit(sendButtons({ ...deps, agents: broken }, command())),
+    );
+    expect(Exit.hasDies(exit)).toBe(true);
   });
 });
