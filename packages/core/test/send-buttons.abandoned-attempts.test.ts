@@ -309,7 +309,7 @@ describe("the shutdown signal a send listens to", () => {
     const channel = new FakeChannel({ provider: "whatsapp" });
     const { deps } = world(channel);
     const shutdown = new AbortController();
-    // The listeners on the signal, counted as they are added and removed.
+    // The abort listeners on the signal, counted as they are added and removed.
     const listening = new Set<unknown>();
     const signal = shutdown.signal;
     const add = signal.addEventListener.bind(signal);
@@ -319,7 +319,7 @@ describe("the shutdown signal a send listens to", () => {
       listener: EventListenerOrEventListenerObject,
       options?: boolean | AddEventListenerOptions,
     ) => {
-      listening.add(listener);
+      if (type === "abort") listening.add(listener);
       add(type, listener, options);
     };
     signal.removeEventListener = (
@@ -327,7 +327,8 @@ describe("the shutdown signal a send listens to", () => {
       listener: EventListenerOrEventListenerObject,
       options?: boolean | EventListenerOptions,
     ) => {
-      listening.delete(listener);
+      // Only a removal of an "abort" listener lets go of it.
+      if (type === "abort") listening.delete(listener);
       remove(type, listener, options);
     };
     channel.answerNext({ kind: "unavailable", retryable: true }, { kind: "accept" });
