@@ -89,8 +89,13 @@ function mutate(mutations: readonly Mutation[]): Record<string, unknown> {
   return body;
 }
 
-/** Raw request bodies: arbitrary JSON, arbitrary objects, mutated valid bodies, and non-JSON. */
+/**
+ * Raw request bodies: arbitrary JSON, arbitrary objects, mutated valid bodies, non-JSON, and
+ * the valid body itself: few mutations leave a body valid, and without it one run in about
+ * fifteen drew no body that reaches the send.
+ */
 const rawBody: fc.Arbitrary<string> = fc.oneof(
+  fc.constant(JSON.stringify(VALID)),
   fc.jsonValue().map((value) => JSON.stringify(value)),
   fc.object().map((value) => JSON.stringify(value)),
   fc
