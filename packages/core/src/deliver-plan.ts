@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect";
+import type * as Result from "effect/Result";
 import type { ButtonMessage } from "./button-message.js";
 import {
   type DeliveryPolicy,
@@ -159,7 +160,7 @@ async function deliverWithRetries(
     cutShortFailures.add(error);
     return error;
   };
-  if (signal?.aborted === true) return cutShort();
+  if (hasAborted(signal)) return cutShort();
 
   let attempt = 0;
   const attemptOptions = { requestId, policy, cut: signal, cutShort };
@@ -193,8 +194,7 @@ async function deliverWithRetries(
   if (!isProviderError(first) || times < 1 || !retried(first)) return first;
   // Only a failure worth a retry sets up the retries, with the same schedule as if they had
   // wrapped the first attempt (its failure is replayed to them, so their first delay and
-  // their count are the same), raced against `signal`, which must also cut a wait between
-  // two attempts short.
+  // their count are the same). `signal` interrupts them, a wait between two attempts too.
   let replayed = false;
   const retries = Effect.suspend(() => {
     if (!replayed) {
@@ -205,29 +205,19 @@ async function deliverWithRetries(
       isProviderError(outcome) ? Effect.fail(outcome) : Effect.succeed(outcome),
     );
   }).pipe(Effect.retry({ schedule, times, while: retried }));
-  const ended = await Effect.runPromise(
-    Effect.result(signal === undefined ? retries : cutShortBy(signal, retries, cutShort)),
-  );
+  let ended: Result.Result<SendReceipt, ProviderError>;
+  try {
+    ended = await Effect.runPromise(Effect.result(retries), { signal });
+  } catch (interrupted) {
+    // Interrupted by `signal` (the attempt under way, if any, listens to it too and ends as
+    // cut short), or a defect.
+    if (hasAborted(signal)) return cutShort();
+    throw interrupted;
+  }
   return ended._tag === "Success" ? ended.success : ended.failure;
 }
 
-/** Fails `retries` with `cutShort()` as soon as `signal` aborts, interrupting them. */
-function cutShortBy<A>(
-  signal: AbortSignal,
-  retries: Effect.Effect<A, ProviderError>,
-  cutShort: () => ProviderError,
-): Effect.Effect<A, ProviderError> {
-  // Its listener let go of by the cleanup the callback returns, rather than by an abort
-  // signal of its own, which Effect would abort (with a DOMException) when retries win.
-  const aborted = Effect.callback<never, ProviderError>((resume) => {
-    const fail = () => resume(Effect.fail(cutShort()));
-    signal.addEventListener("abort", fail, { once: true });
-    return Effect.sync(() => signal.removeEventListener("abort", fail));
-  });
-  return Effect.suspend(() =>
-    signal.aborted ? Effect.fail(cutShort()) : Effect.raceFirst(retries, aborted),
-  );
-}
+const hasAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
 function fingerprintOf(command: SendButtonsCommand, message: ButtonMessage): string {
   return JSON.stringify([
