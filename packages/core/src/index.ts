@@ -70,7 +70,13 @@ export {
 export { MAX_BUTTONS, type TextLimits, WHATSAPP_CLOUD_LIMITS } from "./limits.js";
 export type { Agent, AgentDirectory } from "./ports/agent-directory.js";
 export type { Authenticator, Principal } from "./ports/authenticator.js";
-export type { ChannelPort, SendContext, SendReceipt } from "./ports/channel.js";
+export type {
+  Cancellation,
+  CancellationListener,
+  ChannelPort,
+  SendContext,
+  SendReceipt,
+} from "./ports/channel.js";
 export type { ChannelDirectory } from "./ports/channel-directory.js";
 export type { Clock } from "./ports/clock.js";
 export type { Conversation, ConversationDirectory } from "./ports/conversation-directory.js";

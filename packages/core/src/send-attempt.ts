@@ -1,7 +1,8 @@
+import { AttemptAbort } from "./attempt-abort.js";
 import type { ButtonMessage } from "./button-message.js";
 import type { DeliveryPolicy } from "./delivery-policy.js";
 import { isProviderError, type ProviderError, ProviderUnavailable } from "./errors.js";
-import type { ChannelPort, SendReceipt } from "./ports/channel.js";
+import type { ChannelPort, SendContext, SendReceipt } from "./ports/channel.js";
 
 /**
  * How long an adapter gets, after its attempt's signal aborted, to settle with its own
@@ -32,7 +33,8 @@ export interface AttemptOptions {
  * Resolves with the receipt or with the provider error that ended the attempt, never
  * rejects: an adapter's failure is an expected outcome here, not an exception, and a
  * rejection that is not a provider error is turned into one (see {@link asProviderError}).
- * One timer and one `AbortController` per attempt.
+ * One timer per attempt, and one `AbortSignal` unless the channel reads it on demand
+ * (`ChannelPort.signalOnDemand`) and never does.
  */
 export function sendAttempt(
   channel: ChannelPort,
@@ -41,7 +43,7 @@ export function sendAttempt(
   { requestId, policy, cut, cutShort }: AttemptOptions,
 ): Promise<SendReceipt | ProviderError> {
   return new Promise((settle) => {
-    const attempt = new AbortController();
+    const attempt = new AttemptAbort(requestId, policy.attemptTimeoutMs);
     const release = () => {
       clearTimeout(timer);
       cut?.removeEventListener("abort", onCut);
@@ -68,11 +70,7 @@ export function sendAttempt(
     cut?.addEventListener("abort", onCut, { once: true });
     let sent: Promise<SendReceipt>;
     try {
-      sent = channel.send(recipient, message, {
-        requestId,
-        signal: attempt.signal,
-        signalTimeoutMs: policy.attemptTimeoutMs,
-      });
+      sent = channel.send(recipient, message, contextFor(channel, attempt));
     } catch (cause) {
       sent = Promise.reject(cause);
     }
@@ -87,6 +85,20 @@ export function sendAttempt(
       },
     );
   });
+}
+
+/**
+ * The attempt itself for a channel that reads its signal on demand; for any other, which
+ * may copy the context (`{ ...context }` keeps only own data), a plain object.
+ */
+function contextFor(channel: ChannelPort, attempt: AttemptAbort): SendContext {
+  if (channel.signalOnDemand === true) return attempt;
+  return {
+    requestId: attempt.requestId,
+    signal: attempt.signal,
+    signalTimeoutMs: attempt.signalTimeoutMs,
+    cancellation: attempt,
+  };
 }
 
 /** An adapter that rejects with anything but a provider error has a bug: do not retry it. */

@@ -1,5 +1,5 @@
 import { Effect, Exit, Fiber } from "effect";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AgentDirectory,
   type ChannelPort,
@@ -9,6 +9,7 @@ import {
   runSendButtons,
   type SendButtonsCommand,
   type SendButtonsDeps,
+  type SendContext,
   sendButtons,
 } from "../src/index.js";
 import {
@@ -179,6 +180,95 @@ describe("an attempt's signal", () => {
     const outcome = await runSendButtons(deps, command());
     expect(outcome.ok).toBe(true);
     expect(channel.sends[0]?.context.signalTimeoutMs).toBe(200);
+  });
+
+  it("is given, to a channel that does not read it on demand, as data a copy of the context keeps", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    const { deps } = world(channel);
+    await runSendButtons(deps, command());
+    const context = channel.sends[0]?.context;
+    expect({ ...context }.signal).toBeInstanceOf(AbortSignal);
+    expect({ ...context }.signal).toBe(context?.signal);
+  });
+});
+
+/**
+ * A channel that reads its signal on demand: it listens on `cancellation` and never reads
+ * `signal` unless told to, and never answers, so that the attempt times out.
+ */
+function onDemand(readSignal: "never" | "at once" | "after the abort") {
+  const heard: { context: SendContext; reason?: unknown; signal?: AbortSignal }[] = [];
+  const channel: ChannelPort = {
+    provider: "whatsapp",
+    capabilities: new FakeChannel().capabilities,
+    signalOnDemand: true,
+    send: (_recipient, _message, context) => {
+      const seen: (typeof heard)[number] = { context };
+      heard.push(seen);
+      if (readSignal === "at once") seen.signal = context.signal;
+      return new Promise((_, reject) => {
+        context.cancellation?.addEventListener("abort", () => {
+          seen.reason = context.cancellation?.reason;
+          if (readSignal === "after the abort") seen.signal = context.signal;
+          reject(
+            new ProviderUnavailable({
+              provider: "whatsapp",
+              retryable: true,
+              deliveryUnknown: true,
+              message: "abandoned",
+            }),
+          );
+        });
+      });
+    },
+  };
+  return { channel, heard };
+}
+
+describe("an attempt's signal, for a channel that reads it on demand", () => {
+  it("is never made when the channel only listens on its cancellation", async () => {
+    const made = vi.spyOn(AbortController.prototype, "signal", "get");
+    try {
+      const { channel, heard } = onDemand("never");
+      const { deps } = world(channel);
+      const error = await failureOf(
+        { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 20, maxRetries: 0 } },
+        command(),
+      );
+      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect((error as ProviderUnavailable).deliveryUnknown).toBe(true);
+      // The attempt timed out through the cancellation, whose reason says so.
+      expect(heard[0]?.reason).toMatchObject({ name: "TimeoutError" });
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
+  });
+
+  it("is the same abort as the cancellation when the channel reads it before the abort", async () => {
+    const { channel, heard } = onDemand("at once");
+    const { deps } = world(channel);
+    await failureOf(
+      { ...deps, policy: { ...deps.policy, attemptTimeoutMs: 20, maxRetries: 0 } },
+      command(),
+    );
+    expect(heard[0]?.signal?.aborted).toBe(true);
+    expect(heard[0]?.signal?.reason).toBe(heard[0]?.reason);
+    expect(heard[0]?.context.signalTimeoutMs).toBe(20);
+    expect(heard[0]?.context.requestId).toBe("req-1");
+  });
+
+  it("is made already aborted, with the attempt's reason, when read after the abort", async () => {
+    const { channel, heard } = onDemand("after the abort");
+    const { deps } = world(channel);
+    const shutdown = new AbortController();
+    const failing = failureOf(deps, command({ signal: shutdown.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    shutdown.abort();
+    expect(await failing).toBeInstanceOf(ProviderUnavailable);
+    expect(heard[0]?.signal?.aborted).toBe(true);
+    expect(heard[0]?.signal?.reason).toMatchObject({ name: "AbortError" });
+    expect(heard[0]?.signal?.reason).toBe(heard[0]?.reason);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Cancellation } from "@replykit/core";
 import type { Dispatcher } from "undici";
 import {
   AnswerTimedOut,
@@ -17,12 +18,12 @@ interface Caller {
 /**
  * One request's exchange on undici's `dispatch`: it reads the answer whole, gives up once
  * the request's `timeoutMs` has passed since it was handed to undici, and aborts as soon as
- * the caller's signal does. The caller's signal is the only `AbortSignal` of the attempt:
- * undici's `request()` would need one of its own to carry a timeout, and a readable stream
- * for a body that is read whole anyway.
+ * the caller's signal does — heard on the request's `cancellation` when it has one, so that
+ * no `AbortSignal` need be made for it. Undici's `request()` would need a signal of its own
+ * to carry a timeout, and a readable stream for a body that is read whole anyway.
  */
 export class AnswerExchange implements Dispatcher.DispatchHandler {
-  readonly #signal: AbortSignal;
+  readonly #signal: Cancellation;
   readonly #timeoutMs: number | undefined;
   /**
    * The caller's promise, undici's controller, the timer and the answer so far, until the
@@ -45,7 +46,7 @@ export class AnswerExchange implements Dispatcher.DispatchHandler {
     resolve: (response: HttpResponse) => void,
     reject: (reason: unknown) => void,
   ) {
-    this.#signal = request.signal;
+    this.#signal = request.cancellation ?? request.signal;
     this.#timeoutMs = request.timeoutMs;
     this.#caller = { resolve, reject };
   }

@@ -1,3 +1,4 @@
+import type { Cancellation } from "@replykit/core";
 import { RequestNotSent } from "./transport.js";
 
 /**
@@ -12,7 +13,7 @@ export class ConnectionSlots {
     this.#free = size;
   }
 
-  acquire(signal: AbortSignal): Promise<void> | undefined {
+  acquire(signal: Cancellation): Promise<void> | undefined {
     if (this.#free > 0) {
       this.#free -= 1;
       return undefined;
@@ -28,7 +29,9 @@ export class ConnectionSlots {
         resolve();
       };
       this.#waiting.add(grant);
-      signal.addEventListener("abort", abandon, { once: true });
+      // No `once`, which a `Cancellation` does not take: an abort happens once, and `grant`
+      // removes the listener.
+      signal.addEventListener("abort", abandon);
     });
   }
 

@@ -52,6 +52,7 @@ export function createHttpChannel(spec: HttpChannelSpec): ChannelPort {
   return {
     provider: spec.provider,
     capabilities: spec.capabilities,
+    signalOnDemand: true,
     async send(recipient, message, context) {
       const refusal = spec.refuse?.(message);
       if (refusal !== undefined) throw refusal;
@@ -62,7 +63,9 @@ export function createHttpChannel(spec: HttpChannelSpec): ChannelPort {
         headers,
         json: spec.toRequestBody(recipient, message),
         timeoutMs: spec.timeoutMs,
-        signal: context.signal,
+        // Read only if the transport needs an AbortSignal (`ChannelPort.signalOnDemand`).
+        signal: () => context.signal,
+        cancellation: context.cancellation,
         signalTimeoutMs: context.signalTimeoutMs,
       });
       const outcome = spec.readAnswer(answer, redact);

@@ -40,7 +40,9 @@ export {
   type HttpTransport,
   isSelfTimed,
   RequestNotSent,
+  readsSignalOnDemand,
   type SelfTimedTransport,
+  type SignalOnDemandTransport,
 } from "./transport.js";
 export {
   MIN_WEBHOOK_SECRET_LENGTH,

@@ -1,4 +1,4 @@
-import { ProviderUnavailable } from "@replykit/core";
+import { type Cancellation, ProviderUnavailable } from "@replykit/core";
 import { parseRetryAfter } from "./retry-after.js";
 import {
   AnswerTimedOut,
@@ -6,6 +6,7 @@ import {
   type HttpResponse,
   type HttpTransport,
   isSelfTimed,
+  readsSignalOnDemand,
 } from "./transport.js";
 
 export interface JsonPost {
@@ -21,8 +22,15 @@ export interface JsonPost {
    * bounded by `signal` alone.
    */
   readonly timeoutMs: number;
-  /** The caller's signal: the use case aborts it when it gives up on the attempt. */
-  readonly signal: AbortSignal;
+  /**
+   * The caller's signal: the use case aborts it when it gives up on the attempt. It may be
+   * given as a function that returns it, which `postJson` calls only when `cancellation` is
+   * unset or the transport needs an `AbortSignal` (it is not a
+   * {@link SignalOnDemandTransport}): a send's context makes its signal when first read.
+   */
+  readonly signal: AbortSignal | (() => AbortSignal);
+  /** The same abort as `signal`, heard without it (`SendContext.cancellation`). */
+  readonly cancellation?: Cancellation | undefined;
   /**
    * When set, `signal` aborts on its own within this many ms (the attempt's timeout, see
    * `SendContext.signalTimeoutMs`). If that is no later than `timeoutMs`, a transport that
@@ -65,7 +73,8 @@ const NOTHING_SENT: ReadonlySet<string> = new Set([
  * request may have delivered the message even though its answer never came back.
  */
 export async function postJson(post: JsonPost): Promise<JsonAnswer> {
-  if (post.signal.aborted) {
+  const cancellation = post.cancellation ?? signalOf(post);
+  if (cancellation.aborted) {
     // Nothing has been handed to the transport: the one abort that proves nothing was sent.
     throw new ProviderUnavailable({
       provider: post.provider,
@@ -73,14 +82,19 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
       message: `the request to ${post.provider} was abandoned before it was sent`,
     });
   }
-  const request: HttpRequest = {
-    method: "POST",
-    url: post.url,
-    headers: jsonHeaders(post.headers),
-    body: JSON.stringify(post.json),
-    signal: post.signal,
-    timeoutMs: post.timeoutMs,
-  };
+  const headers = jsonHeaders(post.headers);
+  const body = JSON.stringify(post.json);
+  const request: HttpRequest = readsSignalOnDemand(post.transport)
+    ? new OnDemandPost(post, post.url, headers, body, post.timeoutMs, cancellation)
+    : {
+        method: "POST",
+        url: post.url,
+        headers,
+        body,
+        signal: signalOf(post),
+        cancellation,
+        timeoutMs: post.timeoutMs,
+      };
   try {
     const response =
       isSelfTimed(post.transport) || signalComesFirst(post)
@@ -108,6 +122,32 @@ export async function postJson(post: JsonPost): Promise<JsonAnswer> {
   }
 }
 
+/**
+ * The request handed to a {@link SignalOnDemandTransport}: its `signal` is read from the
+ * post only if the transport asks for it. A class, not an object literal with a getter: V8
+ * keeps an own accessor per object, which itself makes a request's objects survive
+ * scavenges.
+ */
+class OnDemandPost implements HttpRequest {
+  readonly method = "POST";
+
+  constructor(
+    readonly post: JsonPost,
+    readonly url: string,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string,
+    readonly timeoutMs: number,
+    readonly cancellation: Cancellation,
+  ) {}
+
+  get signal(): AbortSignal {
+    return signalOf(this.post);
+  }
+}
+
+const signalOf = ({ signal }: JsonPost): AbortSignal =>
+  typeof signal === "function" ? signal() : signal;
+
 const signalComesFirst = (post: JsonPost): boolean =>
   post.signalTimeoutMs !== undefined && post.signalTimeoutMs <= post.timeoutMs;
 
@@ -134,14 +174,15 @@ async function sendWithDeadline(
   timeoutMs: number,
 ): Promise<HttpResponse> {
   const deadline = new AbortController();
-  const caller = request.signal;
+  const caller = request.cancellation ?? request.signal;
   const giveUp = () => deadline.abort();
   let timer = setTimeout(giveUp, timeoutMs);
-  caller.addEventListener("abort", giveUp, { once: true });
+  caller.addEventListener("abort", giveUp);
   try {
     return await transport({
       ...request,
       signal: deadline.signal,
+      cancellation: deadline.signal,
       onWait: () => clearTimeout(timer),
       onDispatch: () => {
         timer = setTimeout(giveUp, timeoutMs);
@@ -168,8 +209,9 @@ interface Failure {
 
 function describeFailure(post: JsonPost, { nothingSent, timedOut, code, cause }: Failure): string {
   const provider = post.provider;
-  if (post.signal.aborted) {
-    const why = isTimeout(post.signal.reason) ? "the attempt timed out" : "it was abandoned";
+  const cancellation = post.cancellation ?? signalOf(post);
+  if (cancellation.aborted) {
+    const why = isTimeout(cancellation.reason) ? "the attempt timed out" : "it was abandoned";
     return nothingSent
       ? `the request to ${provider} was not sent: ${why} while it waited for a connection`
       : `${provider} did not answer before ${why}; the message may or may not have been sent`;

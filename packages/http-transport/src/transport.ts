@@ -1,9 +1,20 @@
+import type { Cancellation } from "@replykit/core";
+
 export interface HttpRequest {
   readonly method: "POST" | "GET" | "PUT" | "DELETE";
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /**
+   * Aborted when the caller gives up on the request. For a {@link SignalOnDemandTransport}
+   * it may be an accessor that makes the signal when first read.
+   */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal`, heard without an `AbortSignal`: a transport that only needs
+   * to hear of the abort listens here when it is set.
+   */
+  readonly cancellation?: Cancellation | undefined;
   /**
    * A transport that holds a request back (waiting for a free pooled connection) calls
    * `onWait` when it starts to wait and `onDispatch` when it hands the request to the
@@ -45,6 +56,22 @@ export interface SelfTimedTransport extends HttpTransport {
 
 export const isSelfTimed = (transport: HttpTransport): transport is SelfTimedTransport =>
   (transport as Partial<SelfTimedTransport>).enforcesTimeout === true;
+
+/**
+ * A transport that listens for the abort on {@link HttpRequest.cancellation} when it is set,
+ * and reads `signal` only when it needs an `AbortSignal`, from the request it was given (a
+ * copy made by spreading it may lack `signal`). `postJson` then hands it a request whose
+ * signal is made only on that read: on Node 20, making an `AbortSignal` has V8 promote what
+ * the request allocated around it to the old generation.
+ */
+export interface SignalOnDemandTransport extends HttpTransport {
+  readonly signalOnDemand: true;
+}
+
+export const readsSignalOnDemand = (
+  transport: HttpTransport,
+): transport is SignalOnDemandTransport =>
+  (transport as Partial<SignalOnDemandTransport>).signalOnDemand === true;
 
 /**
  * No answer came within {@link HttpRequest.timeoutMs}: the request was on the wire, so the

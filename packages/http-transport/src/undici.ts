@@ -1,7 +1,12 @@
 import { Agent, type Dispatcher } from "undici";
 import { AnswerExchange } from "./answer-exchange.js";
 import { ConnectionSlots } from "./connection-slots.js";
-import type { HttpRequest, HttpResponse, SelfTimedTransport } from "./transport.js";
+import type {
+  HttpRequest,
+  HttpResponse,
+  SelfTimedTransport,
+  SignalOnDemandTransport,
+} from "./transport.js";
 
 /**
  * Default sockets per provider origin. A send holds its socket for the provider's whole
@@ -39,7 +44,7 @@ export interface UndiciTransportOptions {
   readonly keepAliveTimeoutMs?: number;
 }
 
-export interface UndiciTransport extends SelfTimedTransport {
+export interface UndiciTransport extends SelfTimedTransport, SignalOnDemandTransport {
   /**
    * Closes the default agent once the requests it is running have ended; a dispatcher you
    * passed in stays yours to close.
@@ -116,7 +121,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   const send = async (httpRequest: HttpRequest): Promise<HttpResponse> => {
     const slots = slotsFor(httpRequest.url);
     if (slots === undefined) return exchange(httpRequest);
-    const wait = slots.acquire(httpRequest.signal);
+    const wait = slots.acquire(httpRequest.cancellation ?? httpRequest.signal);
     if (wait !== undefined) {
       httpRequest.onWait?.();
       await wait;
@@ -130,6 +135,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   };
   return Object.assign(send, {
     enforcesTimeout: true as const,
+    signalOnDemand: true as const,
     close: async () => owned?.close(),
     destroy: async () => owned?.destroy(),
   });

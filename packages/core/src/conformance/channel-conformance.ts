@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AttemptAbort } from "../attempt-abort.js";
 import { isProviderError, ProviderRejected, ProviderUnavailable } from "../errors.js";
 import { MAX_BUTTONS } from "../limits.js";
 import type { ChannelPort } from "../ports/channel.js";
@@ -167,6 +168,23 @@ export function channelConformance(name: string, setup: () => Promise<ChannelUnd
       errorsRaised.push(error);
       expect(error).toBeInstanceOf(ProviderUnavailable);
       // Well before the provider's 3 s: the adapter gave up on the abort, not on a timeout.
+      expect(Date.now() - started).toBeLessThan(1_500);
+    });
+
+    it("stops waiting when the send's cancellation aborts, if it reads its signal on demand", async () => {
+      if (subject.channel.signalOnDemand !== true) return;
+      await subject.provider.delayNext(3_000);
+      const attempt = new AttemptAbort("conformance-request", 5_000);
+      const pending = subject.channel.send(
+        subject.recipient,
+        message({ body: "Still there?", buttons: buttons(1) }),
+        attempt,
+      );
+      setTimeout(() => attempt.abort(new DOMException("cut short", "AbortError")), 20);
+      const started = Date.now();
+      const error = await failureOf(pending);
+      errorsRaised.push(error);
+      expect(error).toBeInstanceOf(ProviderUnavailable);
       expect(Date.now() - started).toBeLessThan(1_500);
     });
 
