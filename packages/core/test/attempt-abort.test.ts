@@ -79,6 +79,18 @@ describe("an attempt's abort", () => {
     expect(() => queued[0]?.()).toThrow(failure);
   });
 
+  it("keeps an abort listener removed under any other event type", () => {
+    const attempt = new AttemptAbort("req-1", 1_000);
+    const heard = vi.fn();
+    attempt.addEventListener("abort", heard);
+    (attempt.removeEventListener as (type: string, listener: CancellationListener) => void)(
+      "other",
+      heard,
+    );
+    attempt.abort(undefined);
+    expect(heard).toHaveBeenCalledTimes(1);
+  });
+
   it("ignores listeners of any other event type", () => {
     const attempt = new AttemptAbort("req-1", 1_000);
     const heard = vi.fn();

@@ -318,6 +318,28 @@ describe("sendButtons and the message log", () => {
   });
 });
 
+describe("a defect during the retries", () => {
+  it("rejects the send with it rather than reporting a send cut short", async () => {
+    const channel = new FakeChannel({ provider: "whatsapp" });
+    channel.answerNext(
+      { kind: "unavailable", retryable: true },
+      { kind: "unavailable", retryable: true },
+    );
+    const { deps } = world(channel);
+    const failure = new Error("the logger broke");
+    let failures = 0;
+    const logger = {
+      log(_level: string, event: string) {
+        // The second attempt's failure is logged inside the retries.
+        if (event === "send_buttons.attempt_failed" && (failures += 1) === 2) throw failure;
+      },
+    };
+    await expect(
+      runSendButtons({ ...deps, logger }, command({ signal: new AbortController().signal })),
+    ).rejects.toBe(failure);
+  });
+});
+
 describe("sendButtons cut short between two attempts", () => {
   it("fails at once during the wait before a retry, without starting the next attempt", async () => {
     const channel = new FakeChannel({ provider: "whatsapp" });
