@@ -17,7 +17,7 @@
 // BENCH_PROVIDER ("fake", or "simulator": the WhatsApp simulator in this process instead).
 import { fileURLToPath } from "node:url";
 import { createWhatsAppChannel, toRequestBody } from "@replykit/adapters-whatsapp";
-import { createButtonMessage } from "@replykit/core";
+import { AttemptAbort, createButtonMessage } from "@replykit/core";
 import { undiciTransport } from "@replykit/http-transport/undici";
 import { startWhatsAppSimulator } from "@replykit/provider-simulator";
 import { Agent, request } from "undici";
@@ -102,13 +102,26 @@ const channel = (transport) =>
 const viaUndici = channel(undici);
 const viaFetch = channel(undefined);
 /**
- * A send's deadline as the core gives one to each attempt (`sendWithin`): one
- * `AbortController` and one timer, cleared when the send settles, and the channel told that
- * its signal aborts within ATTEMPT_TIMEOUT_MS (`signalTimeoutMs`), as the core tells it.
- * (`AbortSignal.timeout` would cost ~7 µs a send on Node 20, more than the rest of the
- * bookkeeping.)
+ * A send's deadline as the core gives one to each attempt (`sendAttempt`): an
+ * `AttemptAbort`, whose `AbortSignal` is made only if the channel reads it, and one timer,
+ * cleared when the send settles; the channel is told that it aborts within
+ * ATTEMPT_TIMEOUT_MS (`signalTimeoutMs`). Bare undici's `request()` needs a real signal: it
+ * gets one `AbortController` and one timer. (`AbortSignal.timeout` would cost ~7 µs a send
+ * on Node 20, more than the rest of the bookkeeping.)
  */
 const ATTEMPT_TIMEOUT_MS = 10_000;
+const withAttempt = async (send) => {
+  const attempt = new AttemptAbort("bench", ATTEMPT_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => attempt.abort(new DOMException("the attempt timed out", "TimeoutError")),
+    ATTEMPT_TIMEOUT_MS,
+  );
+  try {
+    return await send(attempt);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 const withDeadline = async (send) => {
   const attempt = new AbortController();
   const timer = setTimeout(() => attempt.abort(), ATTEMPT_TIMEOUT_MS);
@@ -122,25 +135,11 @@ const withDeadline = async (send) => {
 const contenders = [
   {
     name: "replykit, undiciTransport()",
-    send: () =>
-      withDeadline((signal) =>
-        viaUndici.send(RECIPIENT, message, {
-          requestId: "bench",
-          signal,
-          signalTimeoutMs: ATTEMPT_TIMEOUT_MS,
-        }),
-      ),
+    send: () => withAttempt((attempt) => viaUndici.send(RECIPIENT, message, attempt)),
   },
   {
     name: "replykit, default (fetch)",
-    send: () =>
-      withDeadline((signal) =>
-        viaFetch.send(RECIPIENT, message, {
-          requestId: "bench",
-          signal,
-          signalTimeoutMs: ATTEMPT_TIMEOUT_MS,
-        }),
-      ),
+    send: () => withAttempt((attempt) => viaFetch.send(RECIPIENT, message, attempt)),
   },
   {
     name: "bare undici request()",

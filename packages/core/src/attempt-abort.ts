@@ -9,7 +9,8 @@ import type { Cancellation, CancellationListener, SendContext } from "./ports/ch
  *
  * It is itself the context given to a channel that reads its signal on demand
  * (`ChannelPort.signalOnDemand`): `signal` is an accessor, so that listening on
- * `cancellation` never makes one. A class rather than an object literal with a getter: V8
+ * `cancellation` never makes one. Code that calls `send` itself can give one the same way,
+ * and `abort()` it when it gives up. A class rather than an object literal with a getter: V8
  * keeps an own accessor per object, which itself makes a request's objects survive
  * scavenges.
  */
@@ -19,6 +20,11 @@ export class AttemptAbort implements Cancellation, SendContext {
   #controller: AbortController | undefined;
   #listeners: CancellationListener[] | undefined;
 
+  /**
+   * @param requestId correlates the send with the request that caused it.
+   * @param signalTimeoutMs the time within which whoever holds this attempt promises to
+   *   `abort()` it (the use case arms a timer for it): see `SendContext.signalTimeoutMs`.
+   */
   constructor(
     readonly requestId: string,
     readonly signalTimeoutMs: number,

@@ -1,3 +1,4 @@
+export { AttemptAbort } from "./attempt-abort.js";
 export {
   type ButtonMessage,
   type ButtonMessageInput,
