@@ -171,8 +171,9 @@ export function channelConformance(name: string, setup: () => Promise<ChannelUnd
       expect(Date.now() - started).toBeLessThan(1_500);
     });
 
-    it("stops waiting when the send's cancellation aborts, if it reads its signal on demand", async () => {
-      if (subject.channel.signalOnDemand !== true) return;
+    it("stops waiting when the send's cancellation aborts, if it reads its signal on demand", async (test) => {
+      // Reported as skipped, not passed, for a channel that gets a plain context.
+      if (subject.channel.signalOnDemand !== true) test.skip();
       await subject.provider.delayNext(3_000);
       const attempt = new AttemptAbort("conformance-request", 5_000);
       const pending = subject.channel.send(
