@@ -331,7 +331,9 @@ describe("a defect during the retries", () => {
     const logger = {
       log(_level: string, event: string) {
         // The second attempt's failure is logged inside the retries.
-        if (event === "send_buttons.attempt_failed" && (failures += 1) === 2) throw failure;
+        if (event !== "send_buttons.attempt_failed") return;
+        failures += 1;
+        if (failures === 2) throw failure;
       },
     };
     await expect(
