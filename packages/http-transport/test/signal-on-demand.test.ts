@@ -1,8 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Cancellation, ProviderUnavailable, type SendContext } from "@replykit/core";
 import { buttonMessage } from "@replykit/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createHttpChannel,
   fetchTransport,
@@ -14,36 +12,14 @@ import {
   type SignalOnDemandTransport,
 } from "../src/index.js";
 import { undiciTransport } from "../src/undici.js";
+import { useSlowProvider } from "./slow-provider.js";
 
 // A send's abort reaches the transport as a `cancellation` it can listen to, and its
 // AbortSignal is read only by a transport that needs one: on Node 20 each AbortSignal made
 // costs the server promoted memory. What is checked here is that nothing on undici's path
 // reads the signal, and that every other transport still gets a real one it can copy.
 
-const LATENCY_MS = 150;
-let server: Server;
-let baseUrl: string;
-let received = 0;
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    received += 1;
-    request.resume();
-    request.on("end", () => {
-      setTimeout(() => {
-        response.setHeader("content-type", "application/json");
-        response.end('{"id":"m-1"}');
-      }, LATENCY_MS);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const provider = useSlowProvider(150, '{"id":"m-1"}');
 
 /** Where a test learns whether, and how often, the signal was asked for. */
 class SignalReads {
@@ -69,7 +45,7 @@ class Post implements JsonPost {
     readonly timeoutMs = 2_000,
     readonly signalTimeoutMs: number | undefined = undefined,
   ) {
-    this.url = `${baseUrl}/send`;
+    this.url = `${provider.baseUrl}/send`;
   }
   get signal(): AbortSignal {
     return this.reads.read();
@@ -189,7 +165,7 @@ describe("undiciTransport with a cancellation", () => {
   it("lets a request waiting for a connection leave as never sent, reading no signal", async () => {
     const transport = undiciTransport({ connections: 1 });
     try {
-      const before = received;
+      const before = provider.received;
       const reads = new SignalReads(undefined);
       const first = postJson(new Post(transport, new AbortController().signal, reads));
       const waiting = new AbortController();
@@ -199,7 +175,7 @@ describe("undiciTransport with a cancellation", () => {
       expect(error).toBeInstanceOf(ProviderUnavailable);
       expect((error as ProviderUnavailable).deliveryUnknown).toBeUndefined();
       expect((await first).status).toBe(200);
-      expect(received - before).toBe(1);
+      expect(provider.received - before).toBe(1);
       expect(reads.count).toBe(0);
     } finally {
       await transport.close();
@@ -230,7 +206,7 @@ describe("an HTTP channel", () => {
       footer: true,
       buttonRendering: "native" as const,
     },
-    url: `${baseUrl}/send`,
+    url: `${provider.baseUrl}/send`,
     headers: {},
     timeoutMs: 2_000,
     transport,

@@ -1,34 +1,13 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConnectionSlots } from "../src/connection-slots.js";
 import { postJson, RequestNotSent } from "../src/index.js";
 import { undiciTransport } from "../src/undici.js";
+import { useSlowProvider } from "./slow-provider.js";
 
 const PROVIDER_LATENCY_MS = 120;
-let server: Server;
-let baseUrl: string;
-let received = 0;
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    received += 1;
-    request.resume();
-    request.on("end", () => {
-      setTimeout(() => {
-        response.setHeader("content-type", "application/json");
-        response.end('{"ok":true}');
-      }, PROVIDER_LATENCY_MS);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const provider = useSlowProvider(PROVIDER_LATENCY_MS, '{"ok":true}');
 
 const post = (
   transport: ReturnType<typeof undiciTransport>,
@@ -37,7 +16,7 @@ const post = (
   postJson({
     provider: "acme",
     transport,
-    url: `${baseUrl}/send`,
+    url: `${provider.baseUrl}/send`,
     headers: {},
     json: {},
     timeoutMs: options.timeoutMs,
@@ -62,7 +41,7 @@ describe("undiciTransport's pool", () => {
   it("fails a send abandoned while it waited for a connection as never sent, and sends nothing", async () => {
     const transport = undiciTransport({ connections: 1 });
     try {
-      const before = received;
+      const before = provider.received;
       const first = post(transport, { timeoutMs: 2_000 });
       const waiting = new AbortController();
       const second = post(transport, { timeoutMs: 2_000, signal: waiting.signal });
@@ -72,7 +51,7 @@ describe("undiciTransport's pool", () => {
       expect(error).not.toHaveProperty("deliveryUnknown", true);
       expect((error as Error).message).toMatch(/not sent: the attempt timed out/);
       expect((await first).status).toBe(200);
-      expect(received - before).toBe(1);
+      expect(provider.received - before).toBe(1);
     } finally {
       await transport.close();
     }
